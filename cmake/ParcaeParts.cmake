@@ -1,0 +1,41 @@
+# One static library per part of the system: src/<part>/*.cpp, headers under
+# include/parcae/<part>/, unit tests tests/<part>/*_test.cpp in one GoogleTest
+# binary per part (parcae_<part>_tests), each test registered with ctest.
+set(PARCAE_PARTS "" CACHE INTERNAL "")
+get_filename_component(PARCAE_SHARED_DIR ${PROJECT_SOURCE_DIR}/../shared ABSOLUTE)
+
+# parcae_add_part(NAME [DEPENDS part...] [LINK target...])
+function(parcae_add_part name)
+  cmake_parse_arguments(ARG "" "" "DEPENDS;LINK" ${ARGN})
+  file(GLOB_RECURSE sources CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/src/${name}/*.cpp)
+  if(NOT sources)
+    message(STATUS "parcae: part ${name} has no sources yet; skipped")
+    return()
+  endif()
+  add_library(parcae_${name} STATIC ${sources})
+  target_include_directories(parcae_${name} PUBLIC ${PROJECT_SOURCE_DIR}/include)
+  target_compile_definitions(parcae_${name} PUBLIC PARCAE_VERSION="${PROJECT_VERSION}")
+  target_link_libraries(parcae_${name} PUBLIC nlohmann_json::nlohmann_json ${ARG_LINK})
+  foreach(dep IN LISTS ARG_DEPENDS)
+    if(TARGET parcae_${dep})
+      target_link_libraries(parcae_${name} PUBLIC parcae_${dep})
+    endif()
+  endforeach()
+  set(PARCAE_PARTS ${PARCAE_PARTS} parcae_${name} CACHE INTERNAL "")
+endfunction()
+
+# Called from tests/: one test binary per part that has tests.
+function(parcae_add_part_tests name)
+  file(GLOB_RECURSE sources CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/tests/${name}/*_test.cpp)
+  if(NOT sources OR NOT TARGET parcae_${name})
+    return()
+  endif()
+  add_executable(parcae_${name}_tests ${sources})
+  target_link_libraries(parcae_${name}_tests PRIVATE parcae_${name} GTest::gtest_main)
+  target_include_directories(parcae_${name}_tests PRIVATE ${PROJECT_SOURCE_DIR}/tests)
+  target_compile_definitions(parcae_${name}_tests PRIVATE
+    PARCAE_SHARED_DIR="${PARCAE_SHARED_DIR}")
+  gtest_discover_tests(parcae_${name}_tests
+    PROPERTIES TIMEOUT 300 ENVIRONMENT "OMP_NUM_THREADS=1;OPENBLAS_NUM_THREADS=1"
+    DISCOVERY_TIMEOUT 60)
+endfunction()

@@ -1,0 +1,38 @@
+#pragma once
+// The pieces every subcommand shares: option parsing with --help and
+// --config FILE (an INI file of the same long options), and the table of
+// subcommands that main() dispatches on.
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+namespace parcae::cli {
+
+namespace po = boost::program_options;
+
+// A subcommand receives its own arguments (argv[0] is "parcae CMD").
+using CommandFn = int (*)(int argc, char** argv);
+
+struct Command {
+  const char* name;
+  const char* summary;
+  CommandFn run;
+};
+
+const std::vector<Command>& commands();
+
+// Parses argc/argv into `vm` with `options` (plus --help and --config, which
+// this adds). `positional` may be empty. Returns false when --help was asked
+// for: the usage has been printed and the command should return 0. Bad
+// options throw po::error or InputError, which main() turns into exit code 2.
+bool parse_command_line(int argc, char** argv, const std::string& usage,
+                        po::options_description& options,
+                        const po::positional_options_description& positional,
+                        po::variables_map& vm);
+
+// Subcommands (one file each: cmd_<name>.cpp).
+int run_trace(int argc, char** argv);
+int run_predict(int argc, char** argv);
+
+}  // namespace parcae::cli

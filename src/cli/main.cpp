@@ -1,0 +1,73 @@
+// parcae: one binary, one subcommand per job. Errors are turned into exit codes
+// here and only here: 0 success, 2 bad input or usage, 1 anything else.
+#include <cstring>
+#include <iostream>
+#include <string>
+
+#include "command.hpp"
+#include "parcae/error.hpp"
+
+namespace parcae::cli {
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> table = {
+      {"trace", "inspect, generate or fit availability traces", run_trace},
+      {"predict", "evaluate the availability predictors on a trace", run_predict},
+  };
+  return table;
+}
+
+namespace {
+
+void print_usage(std::ostream& out) {
+  out << "usage: parcae COMMAND [OPTIONS]   (parcae COMMAND --help for its options)\n\n"
+         "Proactive, liveput-optimised training on preemptible instances.\n\ncommands:\n";
+  for (const auto& c : commands()) {
+    out << "  " << c.name << std::string(12 - std::strlen(c.name), ' ') << c.summary << "\n";
+  }
+  out << "\n  --version   print the version and exit\n";
+}
+
+int dispatch(int argc, char** argv) {
+  if (argc < 2) {
+    print_usage(std::cerr);
+    return 2;
+  }
+  const std::string name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    print_usage(std::cout);
+    return 0;
+  }
+  if (name == "--version") {
+    std::cout << "parcae " << PARCAE_VERSION << "\n";
+    return 0;
+  }
+  for (const auto& c : commands()) {
+    if (name == c.name) {
+      std::string program = std::string("parcae ") + c.name;
+      argv[1] = program.data();
+      return c.run(argc - 1, argv + 1);
+    }
+  }
+  std::cerr << "parcae: unknown command '" << name << "'\n\n";
+  print_usage(std::cerr);
+  return 2;
+}
+
+}  // namespace
+}  // namespace parcae::cli
+
+int main(int argc, char** argv) {
+  try {
+    return parcae::cli::dispatch(argc, argv);
+  } catch (const parcae::InputError& e) {
+    std::cerr << "parcae: " << e.what() << "\n";
+    return 2;
+  } catch (const boost::program_options::error& e) {
+    std::cerr << "parcae: " << e.what() << " (see --help)\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "parcae: error: " << e.what() << "\n";
+    return 1;
+  }
+}

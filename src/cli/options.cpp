@@ -1,0 +1,40 @@
+#include <fstream>
+#include <iostream>
+
+#include "command.hpp"
+#include "parcae/error.hpp"
+
+namespace parcae::cli {
+
+bool parse_command_line(int argc, char** argv, const std::string& usage,
+                        po::options_description& options,
+                        const po::positional_options_description& positional,
+                        po::variables_map& vm) {
+  po::options_description common("Common options");
+  common.add_options()
+      ("help,h", "print this help and exit")
+      ("config", po::value<std::string>()->value_name("FILE"),
+       "read options from an INI file (keys = long option names; the command line wins)");
+  po::options_description all;
+  all.add(options).add(common);
+
+  po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+  if (vm.count("help")) {
+    std::cout << usage << "\n\n" << all << "\n";
+    return false;
+  }
+  if (vm.count("config")) {
+    const std::string path = vm["config"].as<std::string>();
+    std::ifstream in(path);
+    if (!in) throw InputError("--config: cannot open '" + path + "'");
+    try {
+      po::store(po::parse_config_file(in, options), vm);
+    } catch (const po::error& e) {
+      throw InputError(path + ": " + e.what());
+    }
+  }
+  po::notify(vm);
+  return true;
+}
+
+}  // namespace parcae::cli
