@@ -1,0 +1,45 @@
+# End-to-end checks of the real `parcae` binary: exit codes and messages.
+# parcae_cli_test(NAME CODE REGEX ARGS...) runs `parcae ARGS...` and passes
+# when it exits with CODE and its output matches REGEX.
+set(PARCAE_EXPECT ${CMAKE_CURRENT_LIST_DIR}/expect.sh)
+set(PARCAE_TRACE ${PARCAE_SHARED_DIR}/traces/p3trace.csv)
+set(PARCAE_CLI_DATA ${CMAKE_CURRENT_LIST_DIR}/data)
+
+function(parcae_cli_test name code regex)
+  add_test(NAME cli.${name} COMMAND ${PARCAE_EXPECT} ${code} ${regex} $<TARGET_FILE:parcae> ${ARGN})
+  # Relative paths (in INI files) resolve from tests/cli/data.
+  set_tests_properties(cli.${name} PROPERTIES TIMEOUT 120 WORKING_DIRECTORY ${PARCAE_CLI_DATA}
+    ENVIRONMENT "OMP_NUM_THREADS=1;OPENBLAS_NUM_THREADS=1")
+endfunction()
+
+# Tests that read ../shared are skipped (not failed) where it is absent.
+function(parcae_cli_shared_test name code regex)
+  parcae_cli_test(${name} ${code} ${regex} ${ARGN})
+  if(NOT EXISTS ${PARCAE_TRACE})
+    set_tests_properties(cli.${name} PROPERTIES DISABLED TRUE)
+  endif()
+endfunction()
+
+parcae_cli_test(version 0 "^parcae [0-9]+\\.[0-9]+\\.[0-9]+" --version)
+parcae_cli_test(help 0 "commands:" --help)
+parcae_cli_test(no_command 2 "usage: parcae COMMAND")
+parcae_cli_test(unknown_command 2 "unknown command 'frobnicate'" frobnicate)
+parcae_cli_test(trace_help 0 "--start-hour" trace show --help)
+parcae_cli_test(trace_unknown_option 2 "unrecognised option '--bogus'" trace show x.csv --bogus)
+parcae_cli_test(trace_missing_file 2 "/nonexistent.csv: cannot open" trace show /nonexistent.csv)
+parcae_cli_test(trace_bad_line 2 "bad_op.csv:3: unknown op 'delete'"
+  trace show ${PARCAE_CLI_DATA}/bad_op.csv)
+parcae_cli_test(trace_bad_config 2 "cannot open 'nope.ini'" trace show x.csv --config nope.ini)
+parcae_cli_shared_test(trace_config_file 0 "\"intervals\": 60"
+  trace show --config ${PARCAE_CLI_DATA}/show_window.ini)
+parcae_cli_test(trace_gen_bad_param 2 "--capacity: must be at least 1" trace gen --capacity 0)
+
+parcae_cli_shared_test(trace_show_published 0
+  "whole trace +683 +10 +32 +24.0 +177 +167 +79" trace show ${PARCAE_TRACE})
+parcae_cli_shared_test(trace_show_segment_lh 0
+  "lh 8-9 h +60 +11 +24 +16.8 +17 +18" trace show ${PARCAE_TRACE})
+parcae_cli_shared_test(trace_show_json 0 "\"preemptions\": 167"
+  trace show ${PARCAE_TRACE} --json)
+parcae_cli_shared_test(trace_show_window_json 0 "\"n_min\": 14"
+  trace show ${PARCAE_TRACE} --start-hour 10 --end-hour 11 --json)
+parcae_cli_shared_test(trace_fit 0 "--alloc-rate 0.0153" trace fit ${PARCAE_TRACE})

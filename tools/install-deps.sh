@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what parcae needs to build and test on Debian 12, skipping what is
+# already there (apt-get update runs only when something is missing).
+# The CUDA toolkit is optional and not installed here: where /usr/local/cuda
+# exists, the build compiles the CUDA kernels too.
+set -euo pipefail
+packages=(
+  build-essential cmake git pkg-config
+  libopenmpi-dev openmpi-bin          # MPI ranks
+  libhdf5-dev                         # checkpoints (serial HDF5, not the -openmpi flavour)
+  libboost-program-options-dev        # command line and INI files
+  libgtest-dev                        # unit tests
+  libopenblas-dev                     # SGEMM (the reference libblas is ~16x slower)
+  nlohmann-json3-dev                  # --json output and metrics
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y --no-install-recommends "${missing[@]}"
+fi
