@@ -34,5 +34,6 @@ bool parse_command_line(int argc, char** argv, const std::string& usage,
 // Subcommands (one file each: cmd_<name>.cpp).
 int run_trace(int argc, char** argv);
 int run_predict(int argc, char** argv);
+int run_data(int argc, char** argv);
 
 }  // namespace parcae::cli

@@ -13,6 +13,7 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"trace", "inspect, generate or fit availability traces", run_trace},
       {"predict", "evaluate the availability predictors on a trace", run_predict},
+      {"data", "prepare token files for training", run_data},
   };
   return table;
 }

@@ -43,3 +43,10 @@ parcae_cli_shared_test(trace_show_json 0 "\"preemptions\": 167"
 parcae_cli_shared_test(trace_show_window_json 0 "\"n_min\": 14"
   trace show ${PARCAE_TRACE} --start-hour 10 --end-hour 11 --json)
 parcae_cli_shared_test(trace_fit 0 "--alloc-rate 0.0153" trace fit ${PARCAE_TRACE})
+
+parcae_cli_test(data_missing_text 2 "--text: cannot open 'nope.txt'"
+  data prepare --text nope.txt --out /tmp/parcae_cli_never.bin)
+parcae_cli_test(data_no_action 2 "usage: parcae data prepare" data)
+parcae_cli_shared_test(data_prepare 0 "[0-9]+ tokens"
+  data prepare --text ${PARCAE_SHARED_DIR}/data/tinyshakespeare.txt
+  --out ${CMAKE_BINARY_DIR}/shakespeare.bin)

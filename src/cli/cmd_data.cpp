@@ -1,0 +1,71 @@
+// parcae data prepare: text -> byte-level token files (train + validation tail).
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "command.hpp"
+#include "parcae/data/corpus.hpp"
+#include "parcae/error.hpp"
+
+namespace parcae::cli {
+namespace {
+
+// "data/shakespeare.bin" -> "data/shakespeare.val.bin"
+std::string default_val_path(const std::string& out) {
+  const auto dot = out.rfind(".bin");
+  return dot == std::string::npos ? out + ".val" : out.substr(0, dot) + ".val.bin";
+}
+
+int run_prepare(int argc, char** argv) {
+  po::options_description options("parcae data prepare options");
+  options.add_options()
+      ("text", po::value<std::string>()->required(), "input text file (UTF-8 or any bytes)")
+      ("out", po::value<std::string>()->required(), "training token file to write (FILE.bin)")
+      ("val-out", po::value<std::string>(), "validation token file (default FILE.val.bin)")
+      ("val-fraction", po::value<double>()->default_value(0.1),
+       "share of the text, from its end, kept for validation");
+  po::variables_map vm;
+  if (!parse_command_line(argc, argv,
+                          "usage: parcae data prepare --text FILE --out FILE.bin [--val-fraction F]\n"
+                          "Byte-level tokens (vocabulary 256); the last F of the text is validation.",
+                          options, {}, vm)) {
+    return 0;
+  }
+  const std::string text_path = vm["text"].as<std::string>();
+  std::ifstream in(text_path, std::ios::binary);
+  if (!in) throw InputError("--text: cannot open '" + text_path + "'");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (text.str().empty()) throw InputError(text_path + ": empty text file");
+
+  const auto split = data::split_tail(data::encode_bytes(text.str(), text_path),
+                                      vm["val-fraction"].as<double>());
+  const std::string out = vm["out"].as<std::string>();
+  const std::string val_out =
+      vm.count("val-out") ? vm["val-out"].as<std::string>() : default_val_path(out);
+  data::write_token_file(out, split.train);
+  data::write_token_file(val_out, split.val);
+  std::cout << out << ": " << split.train.tokens.size() << " tokens\n"
+            << val_out << ": " << split.val.tokens.size() << " tokens\n";
+  return 0;
+}
+
+}  // namespace
+
+int run_data(int argc, char** argv) {
+  const std::string usage =
+      "usage: parcae data prepare --text FILE --out FILE.bin   (parcae data prepare --help)";
+  if (argc < 2 || std::string(argv[1]) != "prepare") {
+    if (argc >= 2 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
+      std::cout << usage << "\n";
+      return 0;
+    }
+    std::cerr << usage << "\n";
+    return 2;
+  }
+  std::string program = "parcae data prepare";
+  argv[1] = program.data();
+  return run_prepare(argc - 1, argv + 1);
+}
+
+}  // namespace parcae::cli
