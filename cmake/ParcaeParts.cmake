@@ -39,3 +39,18 @@ function(parcae_add_part_tests name)
     PROPERTIES TIMEOUT 300 ENVIRONMENT "OMP_NUM_THREADS=1;OPENBLAS_NUM_THREADS=1"
     DISCOVERY_TIMEOUT 60)
 endfunction()
+
+# parcae_add_mpi_test(NAME RANKS SOURCE... ): a GoogleTest binary run under
+# mpirun with RANKS ranks. Each gets a TIMEOUT, one thread per rank, and
+# RUN_SERIAL (two of them at once on 2 cores would starve each other).
+function(parcae_add_mpi_test name ranks)
+  add_executable(${name} ${ARGN} ${PROJECT_SOURCE_DIR}/tests/mpi/mpi_main.cpp)
+  target_link_libraries(${name} PRIVATE ${PARCAE_PARTS} GTest::gtest MPI::MPI_CXX)
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests)
+  target_compile_definitions(${name} PRIVATE PARCAE_SHARED_DIR="${PARCAE_SHARED_DIR}")
+  add_test(NAME mpi.${name}
+    COMMAND ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} ${ranks} --oversubscribe
+            ${MPIEXEC_PREFLAGS} $<TARGET_FILE:${name}> ${MPIEXEC_POSTFLAGS})
+  set_tests_properties(mpi.${name} PROPERTIES TIMEOUT 300 RUN_SERIAL TRUE
+    ENVIRONMENT "OMP_NUM_THREADS=1;OPENBLAS_NUM_THREADS=1;OMPI_MCA_mpi_yield_when_idle=1;OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMPI_MCA_rmaps_base_oversubscribe=1")
+endfunction()

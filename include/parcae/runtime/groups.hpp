@@ -1,0 +1,46 @@
+#pragma once
+// Regroup: from a layout, the communicators a worker trains with. From one
+// MPI_Comm_split of the world, the active ranks get an `active` communicator,
+// and from it a `pipeline` communicator per replica (colour r, key s) and a
+// `data` communicator per stage (colour s, key r). Parked ranks (and the
+// coordinator) pass MPI_UNDEFINED and hold none. Calling regroup again with
+// another layout frees the previous communicators first, so a job can
+// reconfigure at any step boundary without leaking.
+#include <mpi.h>
+
+#include <optional>
+
+#include "parcae/runtime/layout.hpp"
+
+namespace parcae::runtime {
+
+class Groups {
+ public:
+  explicit Groups(MPI_Comm world) : world_(world) {}
+  ~Groups();
+  Groups(const Groups&) = delete;
+  Groups& operator=(const Groups&) = delete;
+
+  // Collective over the world communicator: every rank calls it with the same layout.
+  void regroup(const Layout& layout);
+
+  bool active() const { return placement_.has_value(); }
+  const std::optional<Placement>& placement() const { return placement_; }
+  MPI_Comm active_comm() const { return active_; }
+  MPI_Comm pipeline() const { return pipeline_; }  // rank in it = stage
+  MPI_Comm data() const { return data_; }          // rank in it = replica
+
+  // Communicators this process holds across all Groups objects (for leak tests).
+  static int communicators_alive();
+
+ private:
+  void release();
+
+  MPI_Comm world_;
+  std::optional<Placement> placement_;
+  MPI_Comm active_ = MPI_COMM_NULL;
+  MPI_Comm pipeline_ = MPI_COMM_NULL;
+  MPI_Comm data_ = MPI_COMM_NULL;
+};
+
+}  // namespace parcae::runtime

@@ -1,0 +1,51 @@
+// Communicators from a layout (see groups.hpp).
+#include "parcae/runtime/groups.hpp"
+
+#include <atomic>
+
+namespace parcae::runtime {
+namespace {
+
+std::atomic<int> alive_count{0};
+
+MPI_Comm split(MPI_Comm parent, int colour, int key) {
+  MPI_Comm out = MPI_COMM_NULL;
+  MPI_Comm_split(parent, colour, key, &out);
+  if (out != MPI_COMM_NULL) ++alive_count;
+  return out;
+}
+
+void free_comm(MPI_Comm& comm) {
+  if (comm == MPI_COMM_NULL) return;
+  MPI_Comm_free(&comm);
+  --alive_count;
+}
+
+}  // namespace
+
+Groups::~Groups() { release(); }
+
+void Groups::release() {
+  free_comm(data_);
+  free_comm(pipeline_);
+  free_comm(active_);
+  placement_.reset();
+}
+
+void Groups::regroup(const Layout& layout) {
+  release();
+  int rank = 0;
+  MPI_Comm_rank(world_, &rank);
+  placement_ = layout.placement_of(rank);
+  // Key = the rank's position in the replica-major order, so ranks in `active`
+  // are ordered by (replica, stage) whatever their world ranks are.
+  const int order = placement_ ? placement_->replica * layout.pp() + placement_->stage : 0;
+  active_ = split(world_, placement_ ? 0 : MPI_UNDEFINED, order);
+  if (!placement_) return;
+  pipeline_ = split(active_, placement_->replica, placement_->stage);
+  data_ = split(active_, placement_->stage, placement_->replica);
+}
+
+int Groups::communicators_alive() { return alive_count.load(); }
+
+}  // namespace parcae::runtime
