@@ -1,0 +1,39 @@
+#pragma once
+// The CPU implementations of Transport and Collective, over MPI.
+#include <mpi.h>
+
+#include <vector>
+
+#include "parcae/runtime/transport.hpp"
+
+namespace parcae::runtime {
+
+// Non-blocking point-to-point on a pipeline communicator (rank = stage).
+class MpiTransport final : public Transport {
+ public:
+  explicit MpiTransport(MPI_Comm pipeline) : comm_(pipeline) {}
+  ~MpiTransport() override { wait_sends(); }
+  void send(std::span<const float> data, int to_stage, int tag) override;
+  void recv(std::span<float> data, int from_stage, int tag) override;
+  void wait_sends() override;
+
+ private:
+  MPI_Comm comm_;
+  std::vector<MPI_Request> pending_;
+};
+
+// Allreduce on a data communicator (rank = replica), in buckets: each bucket
+// is a separate MPI_Iallreduce, all in flight together, so one large layer
+// does not hold the others back and the library can pipeline them.
+class MpiCollective final : public Collective {
+ public:
+  MpiCollective(MPI_Comm data, std::size_t bucket_floats = 1 << 20)
+      : comm_(data), bucket_floats_(bucket_floats) {}
+  void allreduce_sum(std::span<float> data) override;
+
+ private:
+  MPI_Comm comm_;
+  std::size_t bucket_floats_;
+};
+
+}  // namespace parcae::runtime
