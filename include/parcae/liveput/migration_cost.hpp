@@ -1,0 +1,67 @@
+#pragma once
+// The migration time from a running configuration to every target, for one
+// preemption outcome (how many replicas of each stage survive). The paper's
+// kinds (DESIGN.md), cheapest first:
+//   intra-stage: P unchanged and every stage keeps >= D' replicas: only the
+//                communicators are rebuilt (rebuild + process start);
+//   inter-stage: P unchanged, some stage short of D' replicas: instances change
+//                stage and receive its state, max over short stages of the
+//                transfer, or the sum over stages that lost every replica if
+//                larger, + restart(type);
+//   pipeline:    P changes: every new stage takes the surviving instance that
+//                holds most of its layers (greedy in stage order, one instance
+//                per new stage) and fetches the rest; the transfer of all the
+//                missing state + a broadcast of the largest stage when D' > 1 +
+//                restart(type);
+//   rollback:    with no preemption notice, a stage that lost every replica
+//                lost its layers: restart from the checkpoint.
+// restart(type) is 'add' when the target needs more instances than survive of
+// the old grid (D*P - n_out), as the artifact's monte_carlo.py.
+// Two deliberate differences from the artifact: a re-partition is charged for
+// every new stage's missing layers (the artifact keeps only the last stage's),
+// and keeping the configuration when only spares were preempted costs nothing.
+#include <map>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "parcae/liveput/cost_model.hpp"
+
+namespace parcae::liveput {
+
+enum class MigrationKind { none, start, intra_stage, inter_stage, pipeline, rollback };
+
+const char* to_string(MigrationKind kind);
+
+struct MigrationCost {
+  double ms = 0.0;
+  MigrationKind kind = MigrationKind::none;
+};
+
+class MigrationCoster {
+ public:
+  explicit MigrationCoster(const CostModel& model) : model_(&model) {}
+
+  // From `from` (training) with survivors[s] live replicas of stage s, after
+  // n_out preemptions among all alive instances, to `target`.
+  MigrationCost cost(Config from, std::span<const int> survivors, int n_out, Config target);
+
+  // Starting from nothing (no live state): restart + broadcast of the largest stage.
+  MigrationCost start_cost(Config target) const;
+
+  const CostModel& model() const { return *model_; }
+
+ private:
+  struct Repartition {
+    std::vector<std::vector<std::int64_t>> missing;  // [new stage][old stage] params
+    std::vector<std::vector<int>> preference;        // old stages by missing ascending
+  };
+  const Repartition& repartition(int old_pp, int new_pp);
+  double repartition_missing_params(int old_pp, int new_pp, std::span<const int> survivors);
+
+  const CostModel* model_;
+  std::map<std::pair<int, int>, Repartition> plans_;
+  std::vector<int> scratch_;
+};
+
+}  // namespace parcae::liveput

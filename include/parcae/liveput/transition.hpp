@@ -1,0 +1,81 @@
+#pragma once
+// Transition table: from N alive instances running D x P (instance k < D*P is
+// a replica of stage k % P, the rest are spares), n_out of the N are preempted
+// uniformly at random. For every target configuration: the exact probability
+// that it is reachable by intra-stage migration, the probability that it is
+// reachable without a rollback, and the expected migration time.
+//
+// Which instances go only matters through how many replicas each stage loses
+// (k_s), so an outcome is a loss vector with probability
+//   prod_s C(D, k_s) * C(N - D*P, n_out - sum k) / C(N, n_out)
+// (multivariate hypergeometric). The intra-stage probability is a coefficient
+// of a generating function, [x^n_out] (sum_{k <= D - D'} C(D,k) x^k)^P (1+x)^S,
+// so it is exact always. Expected times are exact sums over the loss vectors
+// when there are at most `exact_limit` of them, otherwise the mean of
+// `samples` draws (seeded by the key, so the table is deterministic). The
+// Parcae artifact samples 1 000-10 000 draws per entry for everything.
+#include <cstdint>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include "parcae/liveput/cost_model.hpp"
+#include "parcae/liveput/migration_cost.hpp"
+
+namespace parcae::liveput {
+
+struct TransitionCost {
+  double probability = 0.0;        // reachable without rollback
+  double intra_probability = 0.0;  // reachable by intra-stage migration (or no change)
+  double expected_ms = 0.0;        // mean migration time over all outcomes
+};
+
+struct TransitionEntry {
+  std::vector<TransitionCost> by_target;  // indexed like CostModel::configs()
+  bool exact = true;
+  long outcomes = 0;  // loss vectors summed, or draws
+};
+
+struct TransitionOptions {
+  long exact_limit = 20000;  // most loss vectors summed exactly per entry
+  int samples = 2000;        // draws per entry beyond that
+};
+
+class TransitionTable {
+ public:
+  TransitionTable(const CostModel& model, TransitionOptions options = {});
+
+  // Cached by (n, from, n_out); n_out is clamped to n. The reference stays
+  // valid for the table's life.
+  const TransitionEntry& entry(int n, Config from, int n_out);
+  // The same, never cached (for tests and benchmarks).
+  TransitionEntry compute(int n, Config from, int n_out);
+
+  std::size_t cached_entries() const { return cache_.size(); }
+  void clear() { cache_.clear(); }
+  const CostModel& model() const { return *model_; }
+  MigrationCoster& coster() { return coster_; }
+
+  // Index of `c` in model().configs(), or -1.
+  int index_of(Config c) const;
+
+ private:
+  void add_outcome(TransitionEntry& e, Config from, std::span<const int> survivors, int n_out,
+                   double weight);
+
+  const CostModel* model_;
+  TransitionOptions options_;
+  MigrationCoster coster_;
+  std::unordered_map<std::uint64_t, TransitionEntry> cache_;
+  std::vector<int> index_;  // dp * stride + pp -> config index
+  int stride_ = 0;
+};
+
+// Exact probability that every one of the P stages keeps >= keep of its D
+// replicas when n_out of n instances (D*P in the grid) are preempted.
+double probability_all_stages_keep(int n, Config from, int n_out, int keep);
+
+// C(n, k) as a double (0 outside 0 <= k <= n).
+double choose(int n, int k);
+
+}  // namespace parcae::liveput

@@ -1,0 +1,96 @@
+#include "parcae/liveput/cost_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "parcae/error.hpp"
+
+namespace parcae::liveput {
+
+CostModel::CostModel(ThroughputTable table, P2pTable p2p, LayerParams layers,
+                     CostConstants constants, ConfigSpace space)
+    : table_(std::move(table)),
+      p2p_(std::move(p2p)),
+      layers_(std::move(layers)),
+      k_(constants),
+      space_(space) {
+  validate(k_);
+  if (layers_.size() < 2) throw InputError("the model needs at least 2 layers");
+  for (std::int64_t p : layers_)
+    if (p < 0) throw InputError("negative layer size");
+  stages_.resize(layers_.size());
+  for (int pp = 1; pp < num_layers(); ++pp) {
+    Stages& st = stages_[pp];
+    st.boundaries = paper_partition(num_layers(), pp);
+    st.params = liveput::stage_params(layers_, st.boundaries);
+    for (std::int64_t p : st.params) {
+      const double ms = p2p_ms(static_cast<double>(p) * k_.bytes_per_param);
+      st.transfer_ms.push_back(ms);
+      st.max_transfer_ms = std::max(st.max_transfer_ms, ms);
+      st.total_transfer_ms += ms;
+    }
+  }
+  for (const auto& row : table_.rows())
+    if (samples_per_s(row.config) > 0.0) configs_.push_back(row.config);
+  std::sort(configs_.begin(), configs_.end(), [](Config a, Config b) {
+    return a.dp != b.dp ? a.dp < b.dp : a.pp < b.pp;
+  });
+}
+
+double CostModel::samples_per_s(Config c) const {
+  if (c.pp < space_.min_pp || c.pp > space_.max_pp || c.pp >= num_layers()) return 0.0;
+  return table_.samples_per_s(c);
+}
+
+Config CostModel::best_config(int n) const {
+  Config best{};
+  double best_rate = 0.0;
+  for (Config c : configs_) {  // dp ascending, then pp ascending; strict > keeps the first
+    if (c.instances() > n) continue;
+    const double rate = samples_per_s(c);
+    if (rate > best_rate) best = c, best_rate = rate;
+  }
+  return best;
+}
+
+double CostModel::rebuild_ms(Config c, RestartKind kind) const {
+  const double groups = c.dp + c.pp + 1 + c.dp * c.pp;
+  return k_.rebuild_base_ms +
+         groups * (kind == RestartKind::add ? k_.rebuild_add_ms : k_.rebuild_remove_ms);
+}
+
+double CostModel::model_build_ms(int pp) const {
+  return p2p_ms(k_.embedding_bytes) +
+         k_.layer_build_ms * std::ceil(static_cast<double>(k_.build_layers) / pp);
+}
+
+double CostModel::restart_ms(Config c, RestartKind kind) const {
+  return (kind == RestartKind::add ? k_.rendezvous_ms : 0.0) + rebuild_ms(c, kind) +
+         k_.process_start_ms + model_build_ms(c.pp);
+}
+
+double CostModel::intra_stage_ms(Config c) const {
+  return rebuild_ms(c, RestartKind::remove) + k_.process_start_ms;
+}
+
+double CostModel::checkpoint_restart_ms(Config c, RestartKind kind, bool first_start) const {
+  return restart_ms(c, kind) + (first_start ? 0.0 : k_.checkpoint_ms) +
+         stages_.at(c.pp).total_transfer_ms;
+}
+
+double CostModel::rollback_ms(Config c) const {
+  return restart_ms(c, RestartKind::add) + k_.rollback_extra_ms;
+}
+
+void validate(const CostConstants& k) {
+  const double values[] = {k.rendezvous_ms, k.process_start_ms, k.checkpoint_ms,
+                           k.layer_build_ms, k.embedding_bytes, k.rebuild_base_ms,
+                           k.rebuild_add_ms, k.rebuild_remove_ms, k.bytes_per_param,
+                           k.notice_s, k.rollback_extra_ms};
+  for (double v : values)
+    if (!(v >= 0.0) || !std::isfinite(v)) throw InputError("cost constants must be finite and >= 0");
+  if (!(k.interval_s > 0.0)) throw InputError("the interval must be > 0 seconds");
+  if (k.build_layers < 0) throw InputError("build_layers must be >= 0");
+}
+
+}  // namespace parcae::liveput

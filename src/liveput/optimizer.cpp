@@ -1,0 +1,172 @@
+#include "parcae/liveput/optimizer.hpp"
+
+#include <algorithm>
+#include <optional>
+
+namespace parcae::liveput {
+
+IntervalOutcome account_interval(double interval_ms, double pending_ms, double migration_ms,
+                                 double concurrent_restart_ms) {
+  double total = pending_ms;
+  if (migration_ms > 0.0) total = pending_ms > 0.0 ? migration_ms + concurrent_restart_ms : migration_ms;
+  const double work_ms = interval_ms - total;
+  return {std::max(0.0, work_ms) / 1000.0, std::max(0.0, -work_ms), std::min(total, interval_ms)};
+}
+
+namespace {
+
+struct Label {
+  double samples = 0.0;
+  double pending_ms = 0.0;
+  int parent = -1;  // label index in the previous step
+  int config = -1;  // config index, -1 = not training
+};
+
+// Labels of one step, grouped by configuration, Pareto-pruned.
+class Step {
+ public:
+  explicit Step(std::size_t configs) : fronts_(configs + 1) {}
+  void offer(const Label& l) {
+    auto& front = fronts_[l.config + 1];
+    for (const Label& o : front)
+      if (o.samples >= l.samples && o.pending_ms <= l.pending_ms) return;
+    std::erase_if(front, [&](const Label& o) {
+      return l.samples >= o.samples && l.pending_ms <= o.pending_ms;
+    });
+    front.push_back(l);
+  }
+  std::vector<Label> flatten() const {
+    std::vector<Label> all;
+    for (const auto& f : fronts_) all.insert(all.end(), f.begin(), f.end());
+    return all;
+  }
+
+ private:
+  std::vector<std::vector<Label>> fronts_;
+};
+
+Config config_at(const TransitionTable& table, int index) {
+  return index < 0 ? Config{} : table.model().configs()[index];
+}
+
+// Expands every label of `from` over one forecast interval.
+std::vector<Label> expand(TransitionTable& table, const std::vector<Label>& from, int n_before,
+                          const Interval& event, std::optional<int> forced_target) {
+  const CostModel& m = table.model();
+  const auto& configs = m.configs();
+  const double interval_ms = m.constants().interval_ms();
+  Step step(configs.size());
+  for (std::size_t li = 0; li < from.size(); ++li) {
+    const Label& l = from[li];
+    const Config current = config_at(table, l.config);
+    bool any = false;
+    if (current.instances() <= n_before) {
+      const TransitionEntry& e = table.entry(n_before, current, event.n_out);
+      for (std::size_t t = 0; t < configs.size(); ++t) {
+        if (configs[t].instances() > event.n) continue;
+        if (forced_target && *forced_target != static_cast<int>(t)) continue;
+        const double cost = e.by_target[t].expected_ms;
+        const IntervalOutcome o = account_interval(
+            interval_ms, l.pending_ms, cost, m.restart_ms(configs[t], RestartKind::remove));
+        step.offer({l.samples + m.samples_per_s(configs[t]) * o.train_s, o.pending_ms,
+                    static_cast<int>(li), static_cast<int>(t)});
+        any = true;
+      }
+    }
+    // Not training is always possible (and the only choice when nothing fits).
+    if (!any || !forced_target) step.offer({l.samples, 0.0, static_cast<int>(li), -1});
+  }
+  return step.flatten();
+}
+
+struct Search {
+  std::vector<std::vector<Label>> steps;
+  int best = -1;
+};
+
+Search run(TransitionTable& table, const PlannerState& state, std::span<const Interval> future,
+           std::optional<int> forced_first) {
+  Search s;
+  const int start = table.index_of(state.config);
+  s.steps.push_back({Label{0.0, state.pending_ms, -1, state.config.training() ? start : -1}});
+  int n = state.n;
+  for (std::size_t i = 0; i < future.size(); ++i) {
+    s.steps.push_back(expand(table, s.steps.back(), n, future[i],
+                             i == 0 ? forced_first : std::nullopt));
+    n = future[i].n;
+  }
+  const auto& last = s.steps.back();
+  for (std::size_t i = 0; i < last.size(); ++i) {
+    if (s.best < 0) { s.best = static_cast<int>(i); continue; }
+    const Label& a = last[i];
+    const Label& b = last[s.best];
+    if (a.samples > b.samples || (a.samples == b.samples && a.pending_ms < b.pending_ms))
+      s.best = static_cast<int>(i);
+  }
+  return s;
+}
+
+Plan to_plan(const TransitionTable& table, const Search& s) {
+  Plan p;
+  if (s.best < 0 || s.steps.size() < 2) return p;
+  p.expected_samples = s.steps.back()[s.best].samples;
+  int at = s.best;
+  for (std::size_t step = s.steps.size() - 1; step >= 1; --step) {
+    const Label& l = s.steps[step][at];
+    p.path.push_back(config_at(table, l.config));
+    at = l.parent;
+  }
+  std::reverse(p.path.begin(), p.path.end());
+  p.next = p.path.front();
+  return p;
+}
+
+}  // namespace
+
+Plan plan(TransitionTable& table, const PlannerState& state, std::span<const Interval> future) {
+  if (future.empty()) return Plan{state.config, 0.0, {}, {}};
+  return to_plan(table, run(table, state, future, std::nullopt));
+}
+
+Plan plan_with_alternatives(TransitionTable& table, const PlannerState& state,
+                            std::span<const Interval> future) {
+  Plan best = plan(table, state, future);
+  if (future.empty()) return best;
+  const auto& configs = table.model().configs();
+  for (std::size_t t = 0; t < configs.size(); ++t) {
+    if (configs[t].instances() > future[0].n) continue;
+    const Search s = run(table, state, future, static_cast<int>(t));
+    if (s.best >= 0) best.alternatives.push_back({configs[t], s.steps.back()[s.best].samples});
+  }
+  std::stable_sort(best.alternatives.begin(), best.alternatives.end(),
+                   [](const Alternative& a, const Alternative& b) {
+                     return a.expected_samples > b.expected_samples;
+                   });
+  return best;
+}
+
+double evaluate_path(TransitionTable& table, const PlannerState& state,
+                     std::span<const Interval> future, std::span<const Config> path) {
+  const CostModel& m = table.model();
+  double samples = 0.0, pending = state.pending_ms;
+  Config current = state.config;
+  int n = state.n;
+  for (std::size_t i = 0; i < future.size() && i < path.size(); ++i) {
+    const Config target = path[i];
+    if (target.training()) {
+      const int t = table.index_of(target);
+      const double cost = table.entry(n, current, future[i].n_out).by_target[t].expected_ms;
+      const IntervalOutcome o = account_interval(m.constants().interval_ms(), pending, cost,
+                                                 m.restart_ms(target, RestartKind::remove));
+      samples += m.samples_per_s(target) * o.train_s;
+      pending = o.pending_ms;
+    } else {
+      pending = 0.0;
+    }
+    current = target;
+    n = future[i].n;
+  }
+  return samples;
+}
+
+}  // namespace parcae::liveput
