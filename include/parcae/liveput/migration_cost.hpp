@@ -41,6 +41,7 @@ struct MigrationCost {
 class MigrationCoster {
  public:
   explicit MigrationCoster(const CostModel& model) : model_(&model) {}
+  explicit MigrationCoster(const CostModel&& model) = delete;  // keeps a reference
 
   // From `from` (training) with survivors[s] live replicas of stage s, after
   // n_out preemptions among all alive instances, to `target`.

@@ -44,6 +44,8 @@ struct TransitionOptions {
 class TransitionTable {
  public:
   TransitionTable(const CostModel& model, TransitionOptions options = {});
+  // The table keeps a reference to the model: no temporaries.
+  TransitionTable(const CostModel&& model, TransitionOptions options = {}) = delete;
 
   // Cached by (n, from, n_out); n_out is clamped to n. The reference stays
   // valid for the table's life.
