@@ -35,5 +35,16 @@ bool parse_command_line(int argc, char** argv, const std::string& usage,
 int run_trace(int argc, char** argv);
 int run_predict(int argc, char** argv);
 int run_data(int argc, char** argv);
+int run_plan(int argc, char** argv);
+int run_simulate(int argc, char** argv);
+int run_bench(int argc, char** argv);
+}  // namespace parcae::cli
+
+namespace parcae::liveput { class CostModel; }
+
+namespace parcae::cli {
+// The cost-model options shared by plan, simulate and bench (cmd_simulate.cpp).
+void add_cost_model_options(po::options_description& options);
+liveput::CostModel cost_model_from(const po::variables_map& vm);
 
 }  // namespace parcae::cli

@@ -13,6 +13,9 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"trace", "inspect, generate or fit availability traces", run_trace},
       {"predict", "evaluate the availability predictors on a trace", run_predict},
+      {"plan", "decide the next configuration for a forecast (liveput optimizer)", run_plan},
+      {"simulate", "replay a trace under each policy and count committed samples", run_simulate},
+      {"bench", "time parts of the system (optimizer decisions, ...)", run_bench},
       {"data", "prepare token files for training", run_data},
   };
   return table;

@@ -1,0 +1,309 @@
+// parcae simulate: replay an availability trace under each policy and count
+// the committed samples with the paper's accounting (src/liveput).
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "command.hpp"
+#include "parcae/error.hpp"
+#include "parcae/liveput/predictor_forecaster.hpp"
+#include "parcae/liveput/simulator.hpp"
+#include "parcae/predict/predictor.hpp"
+#include "parcae/trace/series.hpp"
+#include "parcae/trace/trace.hpp"
+
+namespace parcae::cli {
+
+void add_cost_model_options(po::options_description& options) {
+  const liveput::CostConstants k;
+  options.add_options()
+      ("profile", po::value<std::string>()->value_name("FILE"),
+       "throughput table dp,pp,iteration_ms,samples_per_s (../shared/profiles/*.csv)")
+      ("p2p", po::value<std::string>()->value_name("FILE"),
+       "p2p transfer table bytes,microseconds (default: p2p_10gbps.csv beside the profile)")
+      ("cost-model", po::value<std::string>()->default_value("paper"),
+       "layer sizes: 'paper' (the artifact's GPT-1.5B sizes) or 'shape' (from --layers/--hidden/--vocab/--seq-len)")
+      ("layers", po::value<int>()->default_value(48), "transformer blocks (cost-model shape)")
+      ("hidden", po::value<int>()->default_value(1600), "model width (cost-model shape)")
+      ("vocab", po::value<int>()->default_value(50257), "vocabulary (cost-model shape)")
+      ("seq-len", po::value<int>()->default_value(1024), "sequence length (cost-model shape)")
+      ("min-pp", po::value<int>(), "smallest pipeline depth allowed (default: the table's)")
+      ("max-pp", po::value<int>(), "largest pipeline depth allowed (default: the table's)")
+      ("notice-seconds", po::value<double>()->default_value(k.notice_s),
+       "preemption notice; 0 = a stage that lost every replica rolls back to the checkpoint")
+      ("interval-seconds", po::value<double>()->default_value(k.interval_s), "trace interval")
+      ("rendezvous-ms", po::value<double>()->default_value(k.rendezvous_ms), "re-rendezvous of a restarted job")
+      ("process-start-ms", po::value<double>()->default_value(k.process_start_ms), "process start")
+      ("checkpoint-ms", po::value<double>()->default_value(k.checkpoint_ms), "checkpoint save + load (reactive)")
+      ("layer-build-ms", po::value<double>()->default_value(k.layer_build_ms), "model build per layer of a stage")
+      ("rebuild-add-ms", po::value<double>()->default_value(k.rebuild_add_ms), "communicator rebuild per group, additions")
+      ("rebuild-remove-ms", po::value<double>()->default_value(k.rebuild_remove_ms), "communicator rebuild per group, removals")
+      ("rollback-extra-ms", po::value<double>()->default_value(k.rollback_extra_ms), "checkpoint load on a rollback");
+}
+
+liveput::CostModel cost_model_from(const po::variables_map& vm) {
+  using namespace liveput;
+  if (!vm.count("profile")) throw InputError("--profile is required");
+  const std::string profile = vm["profile"].as<std::string>();
+  const std::string p2p_path =
+      vm.count("p2p") ? vm["p2p"].as<std::string>()
+                      : (std::filesystem::path(profile).parent_path() / "p2p_10gbps.csv").string();
+  ThroughputTable table = read_profile_file(profile);
+  CostConstants k;
+  k.notice_s = vm["notice-seconds"].as<double>();
+  k.interval_s = vm["interval-seconds"].as<double>();
+  k.rendezvous_ms = vm["rendezvous-ms"].as<double>();
+  k.process_start_ms = vm["process-start-ms"].as<double>();
+  k.checkpoint_ms = vm["checkpoint-ms"].as<double>();
+  k.layer_build_ms = vm["layer-build-ms"].as<double>();
+  k.rebuild_add_ms = vm["rebuild-add-ms"].as<double>();
+  k.rebuild_remove_ms = vm["rebuild-remove-ms"].as<double>();
+  k.rollback_extra_ms = vm["rollback-extra-ms"].as<double>();
+  const std::string mode = vm["cost-model"].as<std::string>();
+  LayerParams layers;
+  if (mode == "paper") {
+    layers = paper_gpt_1_5b_layers();
+  } else if (mode == "shape") {
+    const int n_layer = vm["layers"].as<int>(), hidden = vm["hidden"].as<int>();
+    const int vocab = vm["vocab"].as<int>(), seq = vm["seq-len"].as<int>();
+    if (n_layer < 1 || hidden < 1 || vocab < 1 || seq < 1)
+      throw InputError("--layers, --hidden, --vocab and --seq-len must be >= 1");
+    layers = gpt_layers(n_layer, hidden, vocab, seq);
+    k.build_layers = n_layer;
+    k.embedding_bytes = 4.0 * vocab * hidden;
+  } else {
+    throw InputError("--cost-model: unknown '" + mode + "' (paper or shape)");
+  }
+  ConfigSpace space{table.min_pp(), table.max_pp()};
+  if (vm.count("min-pp")) space.min_pp = vm["min-pp"].as<int>();
+  if (vm.count("max-pp")) space.max_pp = vm["max-pp"].as<int>();
+  if (space.min_pp < 1 || space.max_pp < space.min_pp)
+    throw InputError("--min-pp/--max-pp: need 1 <= min-pp <= max-pp");
+  return CostModel(std::move(table), read_p2p_file(p2p_path), std::move(layers), k, space);
+}
+
+namespace {
+
+struct Segment {
+  std::string name;
+  double start_hour = 0.0;
+  double end_hour = 0.0;  // <= 0: the end of the trace
+};
+
+// The four one-hour segments of the paper (../shared/traces/README.md).
+Segment named_segment(const std::string& item) {
+  if (item == "full" || item == "all") return {"full", 0.0, 0.0};
+  if (item == "hl") return {"hl", 1.5, 2.5};
+  if (item == "hh") return {"hh", 5.5, 6.5};
+  if (item == "lh") return {"lh", 8.0, 9.0};
+  if (item == "ll") return {"ll", 10.0, 11.0};
+  const auto dash = item.find('-');
+  try {
+    if (dash != std::string::npos)
+      return {item, std::stod(item.substr(0, dash)), std::stod(item.substr(dash + 1))};
+  } catch (const std::exception&) {
+  }
+  throw InputError("--segments: '" + item + "' is not full, hl, hh, lh, ll or A-B (hours)");
+}
+
+std::vector<std::string> split(const std::string& list) {
+  std::vector<std::string> items;
+  std::stringstream in(list);
+  std::string item;
+  while (std::getline(in, item, ','))
+    if (!item.empty()) items.push_back(item);
+  return items;
+}
+
+liveput::Span span_of(const trace::Series& series, const Segment& seg) {
+  if (series.intervals.empty()) throw InputError("the trace has no intervals");
+  if (seg.start_hour == 0.0 && seg.end_hour <= 0.0)
+    return {0, static_cast<int>(series.intervals.size())};
+  const double end = seg.end_hour > 0.0
+                         ? seg.end_hour
+                         : series.intervals.size() * series.interval_s / 3600.0;
+  const trace::Series w = trace::window(series, seg.start_hour, end);
+  return {w.first_index - series.first_index,
+          w.first_index - series.first_index + static_cast<int>(w.intervals.size())};
+}
+
+const std::vector<std::string>& known_policies() {
+  static const std::vector<std::string> names = {"ideal", "reactive", "bamboo", "parcae-oracle",
+                                                 "parcae"};
+  return names;
+}
+
+struct Run {
+  Segment segment;
+  liveput::Span span;
+  std::vector<liveput::PolicyResult> results;
+};
+
+liveput::PolicyResult run_policy(const std::string& policy, liveput::TransitionTable& table,
+                                 const trace::Series& series, liveput::Span span,
+                                 const liveput::SimulationOptions& options,
+                                 const predict::Predictor& predictor) {
+  using namespace liveput;
+  const CostModel& m = table.model();
+  if (policy == "ideal") return simulate_ideal(m, series, span);
+  if (policy == "reactive") return simulate_reactive(m, series, span);
+  if (policy == "bamboo") return simulate_bamboo(m, series, span, options);
+  if (policy == "parcae-oracle")
+    return simulate_liveput(table, series, span, OracleForecaster(), options, policy);
+  return simulate_liveput(table, series, span, PredictorForecaster(predictor), options, policy);
+}
+
+void print_table(std::ostream& out, const std::vector<Run>& runs, double seconds) {
+  out << std::left << std::setw(8) << "segment" << std::setw(15) << "policy" << std::right
+      << std::setw(14) << "samples" << std::setw(9) << "ideal" << std::setw(10) << "reconfig"
+      << std::setw(12) << "overhead_s" << "\n";
+  for (const Run& run : runs) {
+    double ideal = 0.0;
+    for (const auto& r : run.results)
+      if (r.policy == "ideal") ideal = r.samples;
+    for (const auto& r : run.results) {
+      out << std::left << std::setw(8) << run.segment.name << std::setw(15) << r.policy
+          << std::right << std::fixed << std::setprecision(1) << std::setw(14) << r.samples;
+      if (ideal > 0.0)
+        out << std::setw(8) << std::setprecision(1) << 100.0 * r.samples / ideal << "%";
+      else
+        out << std::setw(9) << "-";
+      out << std::setw(10) << r.reconfigurations << std::setw(12) << std::setprecision(1)
+          << r.overhead_s << "\n";
+    }
+  }
+  out << "(" << std::setprecision(2) << seconds << " s)\n";
+}
+
+nlohmann::json to_json(const std::vector<Run>& runs) {
+  nlohmann::json all = nlohmann::json::array();
+  for (const Run& run : runs) {
+    double ideal = 0.0;
+    for (const auto& r : run.results)
+      if (r.policy == "ideal") ideal = r.samples;
+    for (const auto& r : run.results) {
+      nlohmann::json j = {{"policy", r.policy},
+                          {"samples", r.samples},
+                          {"share_of_ideal", ideal > 0.0 ? nlohmann::json(r.samples / ideal)
+                                                         : nlohmann::json(nullptr)},
+                          {"reconfigurations", r.reconfigurations},
+                          {"overhead_seconds", r.overhead_s},
+                          {"rollbacks", r.rollbacks},
+                          {"idle_intervals", r.idle_intervals},
+                          {"decision_ms", r.decision_ms},
+                          {"intervals", run.span.end - run.span.begin}};
+      if (runs.size() > 1 || run.segment.name != "full") j["segment"] = run.segment.name;
+      all.push_back(j);
+    }
+  }
+  return all;
+}
+
+void write_timeline(const std::string& path, const trace::Series& series,
+                    const std::vector<Run>& runs) {
+  std::ofstream out(path);
+  if (!out) throw InputError("--timeline: cannot write '" + path + "'");
+  out << "segment,interval,n,n_in,n_out";
+  for (const auto& r : runs.front().results)
+    out << "," << r.policy << "_dp," << r.policy << "_pp," << r.policy << "_samples";
+  out << "\n";
+  for (const Run& run : runs)
+    for (int i = run.span.begin; i < run.span.end; ++i) {
+      const auto& ev = series.intervals[i];
+      out << run.segment.name << "," << series.first_index + i << "," << ev.n << "," << ev.n_in
+          << "," << ev.n_out;
+      for (const auto& r : run.results) {
+        const auto& rec = r.timeline[i - run.span.begin];
+        out << "," << rec.config.dp << "," << rec.config.pp << "," << rec.cumulative;
+      }
+      out << "\n";
+    }
+}
+
+}  // namespace
+
+int run_simulate(int argc, char** argv) {
+  po::options_description options("Options");
+  options.add_options()
+      ("trace", po::value<std::string>()->value_name("FILE"), "availability trace (ms,add|remove,node)")
+      ("start-hour", po::value<double>(), "replay from this hour of the trace")
+      ("end-hour", po::value<double>(), "replay up to this hour")
+      ("segments", po::value<std::string>(),
+       "comma-separated windows: full, hl, hh, lh, ll (../shared/traces/README.md) or A-B hours")
+      ("look-ahead", po::value<int>()->default_value(12), "intervals the optimizer plans over")
+      ("policies", po::value<std::string>()->default_value("ideal,reactive,bamboo,parcae-oracle,parcae"),
+       "comma-separated: ideal, reactive, bamboo, parcae-oracle, parcae")
+      ("predictor", po::value<std::string>(), "predictor of the parcae policy (default: the system's default)")
+      ("history", po::value<int>()->default_value(12), "intervals the predictor looks back over")
+      ("bamboo-overhead", po::value<double>()->default_value(0.2),
+       "bamboo's throughput loss from redundant computation (assumed; see docs/liveput.md)")
+      ("sample-preemptions", po::value<std::uint64_t>()->value_name("SEED"),
+       "draw which instances each preemption takes instead of charging the expected cost")
+      ("json", "print a JSON array, one object per policy (and segment)")
+      ("timeline", po::value<std::string>()->value_name("FILE"),
+       "write per interval N, events, each policy's configuration and cumulative samples (CSV)");
+  add_cost_model_options(options);
+  po::variables_map vm;
+  if (!parse_command_line(argc, argv,
+                          "usage: parcae simulate --trace FILE --profile FILE [options]\n"
+                          "Replays the trace under each policy; prints committed samples and the share of ideal.",
+                          options, {}, vm))
+    return 0;
+  if (!vm.count("trace")) throw InputError("--trace is required");
+  const auto started = std::chrono::steady_clock::now();
+  const liveput::CostModel model = cost_model_from(vm);
+  const trace::Series series =
+      trace::discretise(trace::read_trace_file(vm["trace"].as<std::string>()),
+                        model.constants().interval_s);
+
+  std::vector<Segment> segments;
+  if (vm.count("segments")) {
+    if (vm.count("start-hour") || vm.count("end-hour"))
+      throw InputError("--segments and --start-hour/--end-hour exclude each other");
+    for (const auto& item : split(vm["segments"].as<std::string>())) segments.push_back(named_segment(item));
+  } else {
+    const double a = vm.count("start-hour") ? vm["start-hour"].as<double>() : 0.0;
+    const double b = vm.count("end-hour") ? vm["end-hour"].as<double>() : 0.0;
+    segments.push_back({vm.count("start-hour") || vm.count("end-hour") ? "window" : "full", a, b});
+  }
+  const auto policies = split(vm["policies"].as<std::string>());
+  for (const auto& p : policies)
+    if (std::find(known_policies().begin(), known_policies().end(), p) == known_policies().end())
+      throw InputError("--policies: unknown policy '" + p + "'");
+  liveput::SimulationOptions sim;
+  sim.look_ahead = vm["look-ahead"].as<int>();
+  if (sim.look_ahead < 1) throw InputError("--look-ahead must be >= 1");
+  sim.bamboo_overhead = vm["bamboo-overhead"].as<double>();
+  if (sim.bamboo_overhead < 0.0 || sim.bamboo_overhead >= 1.0)
+    throw InputError("--bamboo-overhead must be in [0, 1)");
+  if (vm.count("sample-preemptions")) sim.sample_seed = vm["sample-preemptions"].as<std::uint64_t>();
+  predict::PredictorOptions popts;
+  popts.history = vm["history"].as<int>();
+  const auto predictor = predict::make_predictor(
+      vm.count("predictor") ? vm["predictor"].as<std::string>() : predict::default_predictor_name(),
+      popts);
+
+  liveput::TransitionTable table(model);
+  std::vector<Run> runs;
+  for (const Segment& seg : segments) {
+    Run run{seg, span_of(series, seg), {}};
+    for (const auto& p : policies)
+      run.results.push_back(run_policy(p, table, series, run.span, sim, *predictor));
+    runs.push_back(std::move(run));
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (vm.count("timeline")) write_timeline(vm["timeline"].as<std::string>(), series, runs);
+  if (vm.count("json"))
+    std::cout << to_json(runs).dump(2) << "\n";
+  else
+    print_table(std::cout, runs, seconds);
+  return 0;
+}
+
+}  // namespace parcae::cli
