@@ -59,6 +59,20 @@ TEST(CrossEntropy, ForwardAndBackwardMatchReference) {
   expect_gradient_matches_differences(objective, logits, grad, rng, 48, "dlogits");
 }
 
+TEST(CrossEntropy, InPlaceSoftmaxGivesTheSameResult) {
+  const int N = 9, V = 30, Vp = 32;
+  Rng rng(12);
+  const auto logits = to_float(random_vector(rng, N * Vp, 2.0));
+  const auto targets = random_tokens(rng, N, V);
+  std::vector<float> losses(N), probs(N * Vp), losses2(N), inplace = logits;
+  kernels::cpu::crossentropy_softmax_forward(losses.data(), probs.data(), logits.data(),
+                                             targets.data(), N, V, Vp);
+  kernels::cpu::crossentropy_softmax_forward(losses2.data(), inplace.data(), inplace.data(),
+                                             targets.data(), N, V, Vp);
+  EXPECT_EQ(losses, losses2);
+  EXPECT_EQ(probs, inplace);
+}
+
 TEST(CrossEntropy, HugeLogitsStayFinite) {
   const int N = 1, V = 3, Vp = 3;
   const std::vector<float> logits = {1000.0f, -1000.0f, 0.0f};

@@ -54,7 +54,8 @@ void residual_backward(float* dinp1, float* dinp2, const float* dout, std::int64
 
 // --- fused softmax + cross-entropy ----------------------------------------------
 // logits[N,Vp] (Vp >= V: the padded columns are ignored); probs[N,Vp] (zero in
-// the padding) and losses[N] = -log probs[n, targets[n]].
+// the padding) and losses[N] = -log probs[n, targets[n]]. probs may be the
+// logits buffer itself (softmax in place), which halves the head's memory.
 void crossentropy_softmax_forward(float* losses, float* probs, const float* logits,
                                   const int* targets, int N, int V, int Vp);
 // dlogits[n,:] += dlosses[n] * (probs[n,:] - onehot(targets[n])); dlosses may be

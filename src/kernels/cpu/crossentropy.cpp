@@ -13,6 +13,7 @@ void crossentropy_softmax_forward(float* losses, float* probs, const float* logi
   for (int n = 0; n < N; ++n) {
     const float* z = logits + static_cast<std::int64_t>(n) * Vp;
     float* p = probs + static_cast<std::int64_t>(n) * Vp;
+    const float z_target = z[targets[n]];  // read before p (which may alias z) is written
     float maxval = -INFINITY;
     for (int i = 0; i < V; ++i) maxval = std::fmax(maxval, z[i]);
     float sum = 0.0f;
@@ -24,7 +25,7 @@ void crossentropy_softmax_forward(float* losses, float* probs, const float* logi
     for (int i = 0; i < V; ++i) p[i] *= inv;
     for (int i = V; i < Vp; ++i) p[i] = 0.0f;
     // log-sum-exp rather than -log(p[target]): stays accurate when p is tiny.
-    losses[n] = std::log(sum) + maxval - z[targets[n]];
+    losses[n] = std::log(sum) + maxval - z_target;
   }
 }
 

@@ -1,0 +1,52 @@
+// Dispatch of a layer's forward and backward by its kind, and the one check of
+// a micro-batch's tokens (the kernels trust their inputs).
+#include "parcae/error.hpp"
+#include "parcae/model/layer_ops.hpp"
+
+namespace parcae::model {
+
+namespace {
+
+void check_ids(const int* ids, std::int64_t n, int V, const char* what) {
+  for (std::int64_t i = 0; i < n; ++i)
+    if (ids[i] < 0 || ids[i] >= V)
+      throw InputError(std::string(what) + " " + std::to_string(ids[i]) + " at position " +
+                       std::to_string(i) + " is outside the vocabulary [0, " + std::to_string(V) +
+                       ")");
+}
+
+}  // namespace
+
+void check_micro_batch(const GptConfig& cfg, const MicroBatch& mb) {
+  if (mb.B < 1 || mb.T < 1 || mb.T > cfg.seq_len)
+    throw InputError("micro-batch of " + std::to_string(mb.B) + " x " + std::to_string(mb.T) +
+                     " tokens: needs B >= 1 and 1 <= T <= seq_len (" + std::to_string(cfg.seq_len) +
+                     ")");
+  const std::int64_t n = std::int64_t{mb.B} * mb.T;
+  if (mb.tokens) check_ids(mb.tokens, n, cfg.vocab, "token");
+  if (mb.targets) check_ids(mb.targets, n, cfg.vocab, "target");
+}
+
+void layer_forward(const GptConfig& cfg, const LayerSpec& spec, const float* params,
+                   LayerActivations& acts, const float* inp, const MicroBatch& mb) {
+  switch (spec.kind) {
+    case LayerKind::embedding: return embedding_layer_forward(cfg, spec, params, acts, mb);
+    case LayerKind::block: return block_layer_forward(cfg, spec, params, acts, inp);
+    case LayerKind::head: return head_layer_forward(cfg, spec, params, acts, inp, mb);
+  }
+}
+
+void layer_backward(const GptConfig& cfg, const LayerSpec& spec, const float* params,
+                    float* grads, float* dinp, const float* dout, float dloss,
+                    const LayerActivations& acts, const float* inp, const MicroBatch& mb,
+                    BackwardWorkspace& ws) {
+  switch (spec.kind) {
+    case LayerKind::embedding: return embedding_layer_backward(cfg, spec, grads, dout, mb);
+    case LayerKind::block:
+      return block_layer_backward(cfg, spec, params, grads, dinp, dout, acts, inp, ws);
+    case LayerKind::head:
+      return head_layer_backward(cfg, spec, params, grads, dinp, dloss, acts, inp, mb, ws);
+  }
+}
+
+}  // namespace parcae::model
