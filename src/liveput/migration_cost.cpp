@@ -17,6 +17,54 @@ const char* to_string(MigrationKind kind) {
   return "?";
 }
 
+MigrationCoster::MigrationCoster(const CostModel& model) : model_(&model) {
+  for (Config c : model.configs())
+    targets_.push_back({model.restart_ms(c, RestartKind::add), model.restart_ms(c, RestartKind::remove),
+                        model.intra_stage_ms(c), model.rollback_ms(c),
+                        c.dp > 1 ? model.max_stage_transfer_ms(c.pp) : 0.0});
+}
+
+void MigrationCoster::costs_to_all(Config from, std::span<const int> survivors, int n_out,
+                                   std::span<MigrationCost> out) {
+  const CostModel& m = *model_;
+  const auto& configs = m.configs();
+  if (!from.training()) {
+    for (std::size_t i = 0; i < configs.size(); ++i) out[i] = start_cost(configs[i]);
+    return;
+  }
+  int min_left = from.dp;
+  for (int r : survivors) min_left = std::min(min_left, r);
+  const bool grid_intact = min_left == from.dp;
+  const bool lost_stage = min_left == 0;
+  const bool rollback = lost_stage && m.constants().notice_s <= 0.0;
+  const int survive = from.instances() - n_out;
+  const auto& stage_ms = m.stage_transfer_ms(from.pp);
+  transfer_by_pp_.assign(m.num_layers(), -1.0);
+  for (std::size_t i = 0; i < configs.size(); ++i) {
+    const Config t = configs[i];
+    const TargetCosts& k = targets_[i];
+    if (t == from && grid_intact) { out[i] = {0.0, MigrationKind::none}; continue; }
+    if (t.pp == from.pp && min_left >= t.dp) { out[i] = {k.intra, MigrationKind::intra_stage}; continue; }
+    if (rollback) { out[i] = {k.rollback, MigrationKind::rollback}; continue; }
+    const double restart = t.instances() > survive ? k.restart_add : k.restart_remove;
+    if (t.pp == from.pp) {
+      double worst = 0.0, lost = 0.0;
+      for (int s = 0; s < from.pp; ++s) {
+        if (survivors[s] >= t.dp) continue;
+        worst = std::max(worst, stage_ms[s]);
+        if (survivors[s] == 0) lost += stage_ms[s];
+      }
+      out[i] = {std::max(worst, lost) + restart, MigrationKind::inter_stage};
+      continue;
+    }
+    double& transfer = transfer_by_pp_[t.pp];
+    if (transfer < 0.0)
+      transfer = m.p2p_ms(repartition_missing_params(from.pp, t.pp, survivors, from.dp) *
+                          m.constants().bytes_per_param);
+    out[i] = {transfer + k.broadcast + restart, MigrationKind::pipeline};
+  }
+}
+
 MigrationCost MigrationCoster::start_cost(Config target) const {
   const CostModel& m = *model_;
   double ms = m.restart_ms(target, RestartKind::add);
@@ -26,38 +74,18 @@ MigrationCost MigrationCoster::start_cost(Config target) const {
 
 MigrationCost MigrationCoster::cost(Config from, std::span<const int> survivors, int n_out,
                                     Config target) {
-  const CostModel& m = *model_;
-  if (!from.training()) return start_cost(target);
-  const int min_left = *std::min_element(survivors.begin(), survivors.end());
-  const bool grid_intact = min_left == from.dp &&
-      std::all_of(survivors.begin(), survivors.end(), [&](int r) { return r == from.dp; });
-  if (target == from && grid_intact) return {0.0, MigrationKind::none};
-  if (target.pp == from.pp && min_left >= target.dp)
-    return {m.intra_stage_ms(target), MigrationKind::intra_stage};
-  if (min_left == 0 && m.constants().notice_s <= 0.0)
-    return {m.rollback_ms(target), MigrationKind::rollback};
-
-  const RestartKind kind = target.instances() > from.instances() - n_out ? RestartKind::add
-                                                                           : RestartKind::remove;
-  const double restart = m.restart_ms(target, kind);
-  if (target.pp == from.pp) {
-    const auto& stage_ms = m.stage_transfer_ms(from.pp);
-    double worst = 0.0, lost = 0.0;
-    for (int s = 0; s < from.pp; ++s) {
-      if (survivors[s] >= target.dp) continue;
-      worst = std::max(worst, stage_ms[s]);
-      if (survivors[s] == 0) lost += stage_ms[s];
-    }
-    return {std::max(worst, lost) + restart, MigrationKind::inter_stage};
-  }
-  const double missing = repartition_missing_params(from.pp, target.pp, survivors);
-  double ms = m.p2p_ms(missing * m.constants().bytes_per_param) + restart;
-  if (target.dp > 1) ms += m.max_stage_transfer_ms(target.pp);
-  return {ms, MigrationKind::pipeline};
+  const auto& configs = model_->configs();
+  const auto it = std::find(configs.begin(), configs.end(), target);
+  if (it == configs.end()) return {0.0, MigrationKind::none};
+  std::vector<MigrationCost> all(configs.size());
+  costs_to_all(from, survivors, n_out, all);
+  return all[it - configs.begin()];
 }
 
-const MigrationCoster::Repartition& MigrationCoster::repartition(int old_pp, int new_pp) {
-  auto it = plans_.find({old_pp, new_pp});
+const MigrationCoster::Repartition& MigrationCoster::repartition(int old_pp, int new_pp,
+                                                                 int replicas) {
+  const auto key = std::make_tuple(old_pp, new_pp, replicas);
+  auto it = plans_.find(key);
   if (it != plans_.end()) return it->second;
   const CostModel& m = *model_;
   const auto& old_b = m.boundaries(old_pp);
@@ -79,26 +107,39 @@ const MigrationCoster::Repartition& MigrationCoster::repartition(int old_pp, int
     });
     plan.preference.push_back(std::move(order));
   }
-  return plans_.emplace(std::make_pair(old_pp, new_pp), std::move(plan)).first->second;
+  plan.replicas = replicas;
+  const std::vector<int> all_alive(old_pp, replicas);
+  plan.missing_all_alive = greedy_missing(plan, new_pp, all_alive, &plan.used);
+  return plans_.emplace(key, std::move(plan)).first->second;
 }
 
-double MigrationCoster::repartition_missing_params(int old_pp, int new_pp,
-                                                   std::span<const int> survivors) {
-  const Repartition& plan = repartition(old_pp, new_pp);
+double MigrationCoster::greedy_missing(const Repartition& plan, int new_pp,
+                                       std::span<const int> survivors, std::vector<int>* used) {
   const auto& new_params = model_->stage_params(new_pp);
   scratch_.assign(survivors.begin(), survivors.end());
+  if (used) used->assign(survivors.size(), 0);
   double total = 0.0;
   for (int t = 0; t < new_pp; ++t) {
     double need = static_cast<double>(new_params[t]);  // no holder left: a fresh instance
     for (int s : plan.preference[t]) {
       if (scratch_[s] == 0) continue;
       --scratch_[s];
+      if (used) ++(*used)[s];
       need = static_cast<double>(plan.missing[t][s]);
       break;
     }
     total += need;
   }
   return total;
+}
+
+double MigrationCoster::repartition_missing_params(int old_pp, int new_pp,
+                                                   std::span<const int> survivors, int replicas) {
+  const Repartition& plan = repartition(old_pp, new_pp, replicas);
+  bool as_if_all_alive = true;
+  for (int s = 0; s < old_pp && as_if_all_alive; ++s) as_if_all_alive = survivors[s] >= plan.used[s];
+  if (as_if_all_alive) return plan.missing_all_alive;
+  return greedy_missing(plan, new_pp, survivors, nullptr);
 }
 
 }  // namespace parcae::liveput

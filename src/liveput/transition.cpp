@@ -38,19 +38,17 @@ std::uint64_t key_of(int n, Config from, int n_out) {
          (static_cast<std::uint64_t>(from.pp) << 16) | static_cast<std::uint64_t>(n_out);
 }
 
-// Loss vectors with sum j for j <= n_out (count of vectors, not weighted).
-long count_loss_vectors(Config from, int n_out, int spares) {
-  std::vector<double> count(n_out + 1, 0.0);
+// Loss vectors (k_0..k_{P-1}), 0 <= k_s <= D, with sum exactly j.
+double count_loss_vectors(Config from, int j) {
+  std::vector<double> count(j + 1, 0.0);
   count[0] = 1.0;
   for (int s = 0; s < from.pp; ++s) {
-    std::vector<double> next(n_out + 1, 0.0);
-    for (int j = 0; j <= n_out; ++j)
-      for (int k = 0; k <= from.dp && j + k <= n_out; ++k) next[j + k] += count[j];
+    std::vector<double> next(j + 1, 0.0);
+    for (int a = 0; a <= j; ++a)
+      for (int k = 0; k <= from.dp && a + k <= j; ++k) next[a + k] += count[a];
     count.swap(next);
   }
-  double total = 0.0;
-  for (int j = std::max(0, n_out - spares); j <= n_out; ++j) total += count[j];
-  return total > 1e15 ? static_cast<long>(1e15) : static_cast<long>(total);
+  return count[j];
 }
 
 }  // namespace
@@ -92,72 +90,97 @@ const TransitionEntry& TransitionTable::entry(int n, Config from, int n_out) {
   return cache_.emplace(key, compute(n, from, n_out)).first->second;
 }
 
-void TransitionTable::add_outcome(TransitionEntry& e, Config from, std::span<const int> survivors,
+void TransitionTable::add_outcome(Stratum& st, Config from, std::span<const int> survivors,
                                   int n_out, double weight) {
-  const auto& configs = model_->configs();
-  for (std::size_t i = 0; i < configs.size(); ++i) {
-    const MigrationCost c = coster_.cost(from, survivors, n_out, configs[i]);
-    TransitionCost& t = e.by_target[i];
+  scratch_.resize(model_->configs().size());
+  coster_.costs_to_all(from, survivors, n_out, scratch_);
+  for (std::size_t i = 0; i < scratch_.size(); ++i) {
+    const MigrationCost& c = scratch_[i];
+    TransitionCost& t = st.by_target[i];
     t.expected_ms += weight * c.ms;
     if (c.kind != MigrationKind::rollback) t.probability += weight;
     if (c.kind == MigrationKind::none || c.kind == MigrationKind::intra_stage)
       t.intra_probability += weight;
   }
+  ++st.outcomes;
+}
+
+const TransitionTable::Stratum& TransitionTable::stratum(Config from, int n_out, int j) {
+  const std::uint64_t key = key_of(j, from, n_out);
+  auto it = strata_.find(key);
+  if (it != strata_.end()) return it->second;
+  return strata_.emplace(key, compute_stratum(from, n_out, j)).first->second;
+}
+
+TransitionTable::Stratum TransitionTable::compute_stratum(Config from, int n_out, int j) {
+  Stratum st;
+  st.by_target.resize(model_->configs().size());
+  std::vector<int> survivors(from.pp, from.dp);
+  const int grid = from.instances();
+  if (count_loss_vectors(from, j) <= options_.exact_limit) {
+    // Depth-first over stages; a loss vector weighs prod C(D, k_s) / C(D*P, j).
+    const double total = choose(grid, j);
+    auto visit = [&](auto&& self, int stage, int left, double weight) -> void {
+      if (stage == from.pp) {
+        if (left == 0) add_outcome(st, from, survivors, n_out, weight / total);
+        return;
+      }
+      if (left > (from.pp - stage) * from.dp) return;
+      for (int k = 0; k <= from.dp && k <= left; ++k) {
+        survivors[stage] = from.dp - k;
+        self(self, stage + 1, left - k, weight * choose(from.dp, k));
+      }
+      survivors[stage] = from.dp;
+    };
+    visit(visit, 0, j, 1.0);
+    return st;
+  }
+  st.exact = false;
+  std::mt19937_64 rng(key_of(j, from, n_out) * 0x9E3779B97F4A7C15ULL + 1);
+  std::vector<int> ids(grid);
+  const double w = 1.0 / options_.samples;
+  for (int draw = 0; draw < options_.samples; ++draw) {
+    std::iota(ids.begin(), ids.end(), 0);
+    std::fill(survivors.begin(), survivors.end(), from.dp);
+    for (int a = 0; a < j; ++a) {  // partial Fisher-Yates: j distinct grid instances
+      std::uniform_int_distribution<int> pick(a, grid - 1);
+      std::swap(ids[a], ids[pick(rng)]);
+      --survivors[ids[a] % from.pp];
+    }
+    add_outcome(st, from, survivors, n_out, w);
+  }
+  return st;
 }
 
 TransitionEntry TransitionTable::compute(int n, Config from, int n_out) {
   n_out = std::clamp(n_out, 0, n);
   if (from.instances() > n) throw InputError("transition from a configuration larger than N");
+  const auto& configs = model_->configs();
   TransitionEntry e;
-  e.by_target.resize(model_->configs().size());
+  e.by_target.resize(configs.size());
   if (!from.training()) {
-    for (std::size_t i = 0; i < model_->configs().size(); ++i) {
-      e.by_target[i] = {1.0, 0.0, coster_.start_cost(model_->configs()[i]).ms};
-    }
+    for (std::size_t i = 0; i < configs.size(); ++i)
+      e.by_target[i] = {1.0, 0.0, coster_.start_cost(configs[i]).ms};
     e.outcomes = 1;
     return e;
   }
-  const int spares = n - from.instances();
-  const long vectors = count_loss_vectors(from, n_out, spares);
-  std::vector<int> survivors(from.pp, from.dp);
-  if (vectors <= options_.exact_limit) {
-    // Depth-first over stages; weight = prod C(D, k_s), closed by the spares' C(S, rest).
-    const double total = choose(n, n_out);
-    auto visit = [&](auto&& self, int stage, int used, double weight) -> void {
-      if (stage == from.pp) {
-        const double w = weight * choose(spares, n_out - used);
-        if (w > 0.0) add_outcome(e, from, survivors, n_out, w / total), ++e.outcomes;
-        return;
-      }
-      for (int k = 0; k <= from.dp && used + k <= n_out; ++k) {
-        survivors[stage] = from.dp - k;
-        self(self, stage + 1, used + k, weight * choose(from.dp, k));
-      }
-      survivors[stage] = from.dp;
-    };
-    visit(visit, 0, 0, 1.0);
-  } else {
-    e.exact = false;
-    std::mt19937_64 rng(key_of(n, from, n_out) * 0x9E3779B97F4A7C15ULL + 1);
-    std::vector<int> ids(n);
-    const double w = 1.0 / options_.samples;
-    for (int draw = 0; draw < options_.samples; ++draw) {
-      std::iota(ids.begin(), ids.end(), 0);
-      std::fill(survivors.begin(), survivors.end(), from.dp);
-      for (int j = 0; j < n_out; ++j) {  // partial Fisher-Yates: n_out distinct instances
-        std::uniform_int_distribution<int> pick(j, n - 1);
-        std::swap(ids[j], ids[pick(rng)]);
-        if (ids[j] < from.instances()) --survivors[ids[j] % from.pp];
-      }
-      add_outcome(e, from, survivors, n_out, w);
+  const int grid = from.instances(), spares = n - grid;
+  const double total = choose(n, n_out);
+  for (int j = std::max(0, n_out - spares); j <= std::min(n_out, grid); ++j) {
+    const double p = choose(grid, j) * choose(spares, n_out - j) / total;
+    if (p <= 0.0) continue;
+    const Stratum& st = stratum(from, n_out, j);
+    e.exact = e.exact && st.exact;
+    e.outcomes += st.outcomes;
+    for (std::size_t i = 0; i < configs.size(); ++i) {
+      e.by_target[i].expected_ms += p * st.by_target[i].expected_ms;
+      e.by_target[i].probability += p * st.by_target[i].probability;
     }
-    e.outcomes = options_.samples;
   }
-  // The intra-stage probability has a closed form: replace the summed value.
-  for (std::size_t i = 0; i < model_->configs().size(); ++i) {
-    const Config t = model_->configs()[i];
-    if (t.pp != from.pp) continue;
-    e.by_target[i].intra_probability = probability_all_stages_keep(n, from, n_out, t.dp);
+  // The intra-stage probability has a closed form.
+  for (std::size_t i = 0; i < configs.size(); ++i) {
+    const Config t = configs[i];
+    if (t.pp == from.pp) e.by_target[i].intra_probability = probability_all_stages_keep(n, from, n_out, t.dp);
   }
   return e;
 }

@@ -28,8 +28,10 @@ Brute brute_force(const CostModel& m, int n, Config from, int n_out) {
     std::vector<int> survivors(from.pp, from.dp);
     for (int k = 0; k < n; ++k)
       if (pick[k] && k < from.instances()) --survivors[k % from.pp];
+    std::vector<MigrationCost> all(configs.size());
+    coster.costs_to_all(from, survivors, n_out, all);
     for (std::size_t t = 0; t < configs.size(); ++t) {
-      const MigrationCost c = coster.cost(from, survivors, n_out, configs[t]);
+      const MigrationCost c = all[t];
       b.expected_ms[t] += c.ms;
       b.probability[t] += c.kind != MigrationKind::rollback;
       b.intra[t] += c.kind == MigrationKind::none || c.kind == MigrationKind::intra_stage;
@@ -97,7 +99,7 @@ TEST(Transition, NoEventKeepsConfigurationForFree) {
 // Monte Carlo over preempted subsets at N = 32: mean and standard error per target.
 void expect_agrees_with_monte_carlo(const CostModel& m, int n, Config from, int n_out,
                                     bool expect_exact) {
-  TransitionTable table(m);
+  TransitionTable table(m, expect_exact ? TransitionOptions{1'000'000, 400} : TransitionOptions{});
   const TransitionEntry e = table.compute(n, from, n_out);
   EXPECT_EQ(e.exact, expect_exact);
   MigrationCoster coster(m);
@@ -112,8 +114,10 @@ void expect_agrees_with_monte_carlo(const CostModel& m, int n, Config from, int 
     std::vector<int> survivors(from.pp, from.dp);
     for (int j = 0; j < n_out; ++j)
       if (ids[j] < from.instances()) --survivors[ids[j] % from.pp];
+    std::vector<MigrationCost> all(configs.size());
+    coster.costs_to_all(from, survivors, n_out, all);
     for (std::size_t t = 0; t < configs.size(); ++t) {
-      const double c = coster.cost(from, survivors, n_out, configs[t]).ms;
+      const double c = all[t].ms;
       sum[t] += c, sum2[t] += c * c;
     }
   }
@@ -121,7 +125,7 @@ void expect_agrees_with_monte_carlo(const CostModel& m, int n, Config from, int 
     const double mean = sum[t] / draws;
     const double var = std::max(0.0, sum2[t] / draws - mean * mean);
     double se2 = var / draws;
-    if (!e.exact) se2 += var / e.outcomes;  // the table's own sampling error
+    if (!e.exact) se2 += var / TransitionOptions{}.samples;  // the table's own sampling error
     const double tol = 4.0 * std::sqrt(se2) + 1e-9 * mean;
     EXPECT_NEAR(e.by_target[t].expected_ms, mean, tol)
         << "target " << configs[t].dp << "x" << configs[t].pp;

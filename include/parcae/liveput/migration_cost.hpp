@@ -21,6 +21,7 @@
 // every new stage's missing layers (the artifact keeps only the last stage's),
 // and keeping the configuration when only spares were preempted costs nothing.
 #include <map>
+#include <tuple>
 #include <span>
 #include <utility>
 #include <vector>
@@ -40,12 +41,17 @@ struct MigrationCost {
 
 class MigrationCoster {
  public:
-  explicit MigrationCoster(const CostModel& model) : model_(&model) {}
+  explicit MigrationCoster(const CostModel& model);
   explicit MigrationCoster(const CostModel&& model) = delete;  // keeps a reference
 
   // From `from` (training) with survivors[s] live replicas of stage s, after
   // n_out preemptions among all alive instances, to `target`.
   MigrationCost cost(Config from, std::span<const int> survivors, int n_out, Config target);
+
+  // The same to every target of model().configs() at once (out has their size):
+  // what the targets share (re-partition transfers per depth) is computed once.
+  void costs_to_all(Config from, std::span<const int> survivors, int n_out,
+                    std::span<MigrationCost> out);
 
   // Starting from nothing (no live state): restart + broadcast of the largest stage.
   MigrationCost start_cost(Config target) const;
@@ -56,13 +62,29 @@ class MigrationCoster {
   struct Repartition {
     std::vector<std::vector<std::int64_t>> missing;  // [new stage][old stage] params
     std::vector<std::vector<int>> preference;        // old stages by missing ascending
+    // The greedy with every old replica alive: instances it takes per old
+    // stage, and the missing parameters. Any outcome that leaves each old
+    // stage at least that many survivors gives the same assignment.
+    std::vector<int> used;
+    double missing_all_alive = 0.0;
+    int replicas = 0;  // D the baseline was computed for
   };
-  const Repartition& repartition(int old_pp, int new_pp);
-  double repartition_missing_params(int old_pp, int new_pp, std::span<const int> survivors);
+  const Repartition& repartition(int old_pp, int new_pp, int replicas);
+  double greedy_missing(const Repartition& plan, int new_pp, std::span<const int> survivors,
+                        std::vector<int>* used);
+  double repartition_missing_params(int old_pp, int new_pp, std::span<const int> survivors,
+                                    int replicas);
+
+  // Per target of model().configs(): the constant parts of its costs.
+  struct TargetCosts {
+    double restart_add = 0.0, restart_remove = 0.0, intra = 0.0, rollback = 0.0, broadcast = 0.0;
+  };
 
   const CostModel* model_;
-  std::map<std::pair<int, int>, Repartition> plans_;
+  std::vector<TargetCosts> targets_;
+  std::map<std::tuple<int, int, int>, Repartition> plans_;
   std::vector<int> scratch_;
+  std::vector<double> transfer_by_pp_;
 };
 
 }  // namespace parcae::liveput

@@ -10,10 +10,14 @@
 //   prod_s C(D, k_s) * C(N - D*P, n_out - sum k) / C(N, n_out)
 // (multivariate hypergeometric). The intra-stage probability is a coefficient
 // of a generating function, [x^n_out] (sum_{k <= D - D'} C(D,k) x^k)^P (1+x)^S,
-// so it is exact always. Expected times are exact sums over the loss vectors
+// so it is exact always. For the expected times, the grid losing j instances
+// (probability C(D*P, j) C(S, n_out - j) / C(N, n_out)) is a stratum whose
+// mean cost does not depend on N: it is computed once per (D, P, n_out, j) and
+// shared by every N. A stratum's mean is an exact sum over its loss vectors
 // when there are at most `exact_limit` of them, otherwise the mean of
-// `samples` draws (seeded by the key, so the table is deterministic). The
-// Parcae artifact samples 1 000-10 000 draws per entry for everything.
+// `samples` draws of j grid instances (seeded by the key, so the table is
+// deterministic). The Parcae artifact samples 1 000-10 000 draws per entry for
+// everything.
 #include <cstdint>
 #include <span>
 #include <unordered_map>
@@ -37,8 +41,8 @@ struct TransitionEntry {
 };
 
 struct TransitionOptions {
-  long exact_limit = 20000;  // most loss vectors summed exactly per entry
-  int samples = 2000;        // draws per entry beyond that
+  long exact_limit = 1000;  // most loss vectors summed exactly per stratum
+  int samples = 400;        // draws per stratum beyond that
 };
 
 class TransitionTable {
@@ -54,7 +58,7 @@ class TransitionTable {
   TransitionEntry compute(int n, Config from, int n_out);
 
   std::size_t cached_entries() const { return cache_.size(); }
-  void clear() { cache_.clear(); }
+  void clear() { cache_.clear(), strata_.clear(); }
   const CostModel& model() const { return *model_; }
   MigrationCoster& coster() { return coster_; }
 
@@ -62,13 +66,23 @@ class TransitionTable {
   int index_of(Config c) const;
 
  private:
-  void add_outcome(TransitionEntry& e, Config from, std::span<const int> survivors, int n_out,
+  // Mean over the loss vectors of j grid instances, per target.
+  struct Stratum {
+    std::vector<TransitionCost> by_target;
+    bool exact = true;
+    long outcomes = 0;
+  };
+  const Stratum& stratum(Config from, int n_out, int j);
+  Stratum compute_stratum(Config from, int n_out, int j);
+  void add_outcome(Stratum& st, Config from, std::span<const int> survivors, int n_out,
                    double weight);
 
   const CostModel* model_;
   TransitionOptions options_;
   MigrationCoster coster_;
   std::unordered_map<std::uint64_t, TransitionEntry> cache_;
+  std::unordered_map<std::uint64_t, Stratum> strata_;
+  std::vector<MigrationCost> scratch_;
   std::vector<int> index_;  // dp * stride + pp -> config index
   int stride_ = 0;
 };
