@@ -27,8 +27,12 @@ std::vector<std::string> split_names(const std::string& list) {
 trace::Series load_series(const po::variables_map& vm) {
   trace::Series series;
   if (vm.count("trace")) {
-    series = trace::discretise(trace::read_trace_file(vm["trace"].as<std::string>()),
-                               vm["interval-seconds"].as<double>());
+    try {
+      series = trace::discretise(trace::read_trace_file(vm["trace"].as<std::string>()),
+                                 vm["interval-seconds"].as<double>());
+    } catch (const InputError& e) {
+      throw InputError(std::string("--trace: ") + e.what());
+    }
   } else {
     const trace::GeneratorParams params;
     series = trace::discretise(trace::generate_trace(params), params.interval_s);
@@ -46,7 +50,8 @@ void check_options(int horizon, int history) {
   if (history < 2) throw InputError("--history must be at least 2 (got " + std::to_string(history) + ")");
 }
 
-nlohmann::json to_json(const predict::Accuracy& a) {
+// ordered_json keeps the keys in this order: the predictor's name first.
+nlohmann::ordered_json to_json(const predict::Accuracy& a) {
   return {{"predictor", a.predictor},
           {"origins", a.origins},
           {"mae", a.mae},
@@ -118,7 +123,7 @@ int run_predict(int argc, char** argv) {
   std::vector<predict::Accuracy> results;
   for (const auto& p : predictors) results.push_back(predict::evaluate(*p, series, history, horizon));
   if (vm["json"].as<bool>()) {
-    nlohmann::json all = nlohmann::json::array();
+    nlohmann::ordered_json all = nlohmann::ordered_json::array();
     for (const auto& a : results) all.push_back(to_json(a));
     std::cout << all.dump(2) << "\n";
     return 0;

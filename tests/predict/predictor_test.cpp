@@ -113,6 +113,22 @@ TEST(Predictor, ArimaUsesOnlyItsHistoryWindow) {
   EXPECT_EQ(predictor->forecast(intervals_from(a), 6), predictor->forecast(intervals_from(b), 6));
 }
 
+TEST(Predictor, StableLayerHoldsASteepTrendBack) {
+  // Holt extrapolates a steady climb; the stable layer keeps every step within
+  // 3 of its first one and halves the rises after a monotone run of 10 or more.
+  PredictorOptions options;
+  options.cap = 100;
+  const auto history = intervals_from({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
+  const auto raw = make_predictor("holt", options)->forecast(history, 12);
+  const auto stable = make_predictor("stable:holt", options)->forecast(history, 12);
+  EXPECT_GT(raw.back().n, raw.front().n + 3);
+  for (const auto& iv : stable) {
+    EXPECT_LE(iv.n, stable.front().n + 3);
+    EXPECT_GE(iv.n, 16);
+  }
+  EXPECT_LE(stable.back().n, raw.back().n);
+}
+
 TEST(Predictor, CapComesFromHistoryWhenNotConfigured) {
   const auto path = make_predictor("holt", {})->forecast(intervals_from({10, 12, 14, 16, 18, 20}), 12);
   for (const auto& iv : path) EXPECT_LE(iv.n, 20);
