@@ -43,7 +43,10 @@ void add_cost_model_options(po::options_description& options) {
       ("layer-build-ms", po::value<double>()->default_value(k.layer_build_ms), "model build per layer of a stage")
       ("rebuild-add-ms", po::value<double>()->default_value(k.rebuild_add_ms), "communicator rebuild per group, additions")
       ("rebuild-remove-ms", po::value<double>()->default_value(k.rebuild_remove_ms), "communicator rebuild per group, removals")
-      ("rollback-extra-ms", po::value<double>()->default_value(k.rollback_extra_ms), "checkpoint load on a rollback");
+      ("rollback-extra-ms", po::value<double>()->default_value(k.rollback_extra_ms), "checkpoint load on a rollback")
+      ("repartition-transfer", po::value<std::string>()->default_value("sum"),
+       "re-partition transfer: sum (one stream, the artifact's intent), max (stages receive in parallel), "
+       "last (the artifact's flaw: only the last stage is charged)");
 }
 
 liveput::CostModel cost_model_from(const po::variables_map& vm) {
@@ -64,6 +67,12 @@ liveput::CostModel cost_model_from(const po::variables_map& vm) {
   k.rebuild_add_ms = vm["rebuild-add-ms"].as<double>();
   k.rebuild_remove_ms = vm["rebuild-remove-ms"].as<double>();
   k.rollback_extra_ms = vm["rollback-extra-ms"].as<double>();
+  const std::string transfer = vm["repartition-transfer"].as<std::string>();
+  using Transfer = CostConstants::RepartitionTransfer;
+  if (transfer == "sum") k.repartition_transfer = Transfer::sum;
+  else if (transfer == "max") k.repartition_transfer = Transfer::max;
+  else if (transfer == "last") k.repartition_transfer = Transfer::last;
+  else throw InputError("--repartition-transfer: unknown '" + transfer + "' (sum, max or last)");
   const std::string mode = vm["cost-model"].as<std::string>();
   LayerParams layers;
   if (mode == "paper") {

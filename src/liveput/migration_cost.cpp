@@ -118,17 +118,23 @@ double MigrationCoster::greedy_missing(const Repartition& plan, int new_pp,
   const auto& new_params = model_->stage_params(new_pp);
   scratch_.assign(survivors.begin(), survivors.end());
   if (used) used->assign(survivors.size(), 0);
+  using Transfer = CostConstants::RepartitionTransfer;
+  const Transfer rule = model_->constants().repartition_transfer;
   double total = 0.0;
   for (int t = 0; t < new_pp; ++t) {
     double need = static_cast<double>(new_params[t]);  // no holder left: a fresh instance
+    bool found = false;
     for (int s : plan.preference[t]) {
       if (scratch_[s] == 0) continue;
       --scratch_[s];
       if (used) ++(*used)[s];
       need = static_cast<double>(plan.missing[t][s]);
+      found = true;
       break;
     }
-    total += need;
+    if (rule == Transfer::sum) total += need;
+    else if (rule == Transfer::max) total = std::max(total, need);
+    else if (found) total = need;  // the artifact: '=' where it meant '+=', no fresh instances
   }
   return total;
 }

@@ -15,12 +15,6 @@ std::vector<Interval> OracleForecaster::forecast(const trace::Series& series, in
   return {series.intervals.begin() + next, series.intervals.begin() + stop};
 }
 
-std::vector<Interval> LastValueForecaster::forecast(const trace::Series& series, int next, int,
-                                                    int horizon) const {
-  const int n = next > 0 ? series.intervals[next - 1].n : 0;
-  return std::vector<Interval>(horizon, Interval{n, 0, 0});
-}
-
 namespace {
 
 struct Running {

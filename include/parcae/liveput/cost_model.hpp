@@ -32,6 +32,11 @@ struct CostConstants {
   // Rollback: restart with a re-rendezvous plus a checkpoint load (taken as the
   // reactive baseline's checkpoint time, the only such figure the paper gives).
   double rollback_extra_ms = 14000.0;
+  // How a re-partition's transfers add up: 'sum' sends every new stage's
+  // missing state as one stream (the artifact's intent, throughput.py), 'max'
+  // lets the new stages receive in parallel, 'last' is the artifact's
+  // monte_carlo.py flaw (only the last new stage is charged), for comparison.
+  enum class RepartitionTransfer { sum, max, last } repartition_transfer = RepartitionTransfer::sum;
 
   double interval_ms() const { return interval_s * 1000.0; }
 };

@@ -1,6 +1,9 @@
 #pragma once
 // The `parcae` policy's view of the future: an availability predictor
-// (src/predict) fed with every interval seen so far.
+// (src/predict) fed with every interval seen so far. The decision for an
+// interval is taken when its events arrive (instances appear, preemption
+// notices come in), the information the reactive baseline also acts on; the
+// predictor forecasts the intervals after it.
 #include "parcae/liveput/simulator.hpp"
 #include "parcae/predict/predictor.hpp"
 

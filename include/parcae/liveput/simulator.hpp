@@ -85,13 +85,6 @@ class OracleForecaster : public Forecaster {
                                  int horizon) const override;
 };
 
-// N stays as it is, no events: the artifact's "last-value" forecast.
-class LastValueForecaster : public Forecaster {
- public:
-  std::vector<Interval> forecast(const trace::Series& series, int next, int end,
-                                 int horizon) const override;
-};
-
 PolicyResult simulate_liveput(TransitionTable& table, const trace::Series& series, Span span,
                               const Forecaster& forecaster, const SimulationOptions& options,
                               const std::string& name);
