@@ -31,7 +31,10 @@ function(parcae_add_cuda_sources target dir)
     target_sources(${target} PRIVATE ${cuda_sources})
     target_compile_definitions(${target} PUBLIC PARCAE_HAVE_CUDA=1)
     target_link_libraries(${target} PUBLIC CUDA::cudart)
-    set_target_properties(${target} PROPERTIES CUDA_STANDARD 20)
+    # C++17 for device code: CMake 3.25 knows no C++20 flag for nvcc 12+
+    # ("CUDA20" fails at generate time once a target has .cu sources, and the
+    # CUDA standard otherwise follows CMAKE_CXX_STANDARD 20).
+    set_target_properties(${target} PROPERTIES CUDA_STANDARD 17)
     if(NCCL_FOUND)
       target_compile_definitions(${target} PUBLIC PARCAE_HAVE_NCCL=1)
       target_link_libraries(${target} PUBLIC NCCL::NCCL)

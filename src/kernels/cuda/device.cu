@@ -1,0 +1,52 @@
+// Device discovery, errors and device buffers for the CUDA kernels.
+#include <stdexcept>
+#include <string>
+
+#include <cuda_runtime.h>
+
+#include "check.cuh"
+#include "parcae/kernels/cuda.hpp"
+
+namespace parcae::kernels::cuda {
+
+int device_count() {
+  int count = 0;
+  const cudaError_t err = cudaGetDeviceCount(&count);
+  if (err != cudaSuccess) {
+    // No driver (35) or no device (100): a machine without a GPU, not an
+    // error. Clear the sticky last error so later calls start clean.
+    (void)cudaGetLastError();
+    return 0;
+  }
+  return count;
+}
+
+void synchronize() {
+  PARCAE_CUDA_CHECK(cudaGetLastError());
+  PARCAE_CUDA_CHECK(cudaDeviceSynchronize());
+}
+
+DeviceBuffer::DeviceBuffer(std::size_t count) : count_(count) {
+  PARCAE_CUDA_CHECK(cudaMalloc(&data_, count * sizeof(float)));
+}
+
+DeviceBuffer::DeviceBuffer(const std::vector<float>& host) : DeviceBuffer(host.size()) {
+  upload(host);
+}
+
+DeviceBuffer::~DeviceBuffer() { cudaFree(data_); }
+
+void DeviceBuffer::upload(const std::vector<float>& host) {
+  if (host.size() != count_)
+    throw std::invalid_argument("DeviceBuffer::upload: " + std::to_string(host.size()) +
+                                " floats into a buffer of " + std::to_string(count_));
+  PARCAE_CUDA_CHECK(cudaMemcpy(data_, host.data(), count_ * sizeof(float), cudaMemcpyHostToDevice));
+}
+
+std::vector<float> DeviceBuffer::download() const {
+  std::vector<float> host(count_);
+  PARCAE_CUDA_CHECK(cudaMemcpy(host.data(), data_, count_ * sizeof(float), cudaMemcpyDeviceToHost));
+  return host;
+}
+
+}  // namespace parcae::kernels::cuda
