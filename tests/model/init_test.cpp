@@ -64,7 +64,8 @@ TEST(Init, Gpt2Statistics) {
     for (std::int64_t i = 0; i < t.size; ++i) ASSERT_EQ(block.param[t.offset + i], 0.0f);
   }
   const auto emb = make_shard(cfg, 0, 1);
-  const auto& wte = layer_spec(cfg, 0).at("wte");
+  const auto emb_spec = layer_spec(cfg, 0);
+  const auto& wte = emb_spec.at("wte");
   for (std::int64_t i = 250LL * cfg.channels; i < wte.size; ++i) ASSERT_EQ(emb.param[i], 0.0f);
   EXPECT_NE(emb.param[249LL * cfg.channels], 0.0f);
   EXPECT_EQ(block.adam_m, std::vector<float>(spec.size, 0.0f));
