@@ -44,6 +44,9 @@ void add_cost_model_options(po::options_description& options) {
       ("rebuild-add-ms", po::value<double>()->default_value(k.rebuild_add_ms), "communicator rebuild per group, additions")
       ("rebuild-remove-ms", po::value<double>()->default_value(k.rebuild_remove_ms), "communicator rebuild per group, removals")
       ("rollback-extra-ms", po::value<double>()->default_value(k.rollback_extra_ms), "checkpoint load on a rollback")
+      ("spares-in-job", po::value<bool>()->default_value(false),
+       "spares are parked ranks of the running job: only newly allocated instances need a "
+       "re-rendezvous (false: the artifact's rule, any instance joining the grid does)")
       ("repartition-transfer", po::value<std::string>()->default_value("sum"),
        "re-partition transfer: sum (one stream, the artifact's intent), max (stages receive in parallel), "
        "last (the artifact's flaw: only the last stage is charged)");
@@ -67,6 +70,7 @@ liveput::CostModel cost_model_from(const po::variables_map& vm) {
   k.rebuild_add_ms = vm["rebuild-add-ms"].as<double>();
   k.rebuild_remove_ms = vm["rebuild-remove-ms"].as<double>();
   k.rollback_extra_ms = vm["rollback-extra-ms"].as<double>();
+  k.spares_in_job = vm["spares-in-job"].as<bool>();
   const std::string transfer = vm["repartition-transfer"].as<std::string>();
   using Transfer = CostConstants::RepartitionTransfer;
   if (transfer == "sum") k.repartition_transfer = Transfer::sum;

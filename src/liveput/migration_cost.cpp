@@ -24,8 +24,13 @@ MigrationCoster::MigrationCoster(const CostModel& model) : model_(&model) {
                         c.dp > 1 ? model.max_stage_transfer_ms(c.pp) : 0.0});
 }
 
+RestartKind MigrationCoster::restart_kind(Config from, int n_out, int alive, Config target) const {
+  const int kept = (model_->constants().spares_in_job ? alive : from.instances()) - n_out;
+  return target.instances() > kept ? RestartKind::add : RestartKind::remove;
+}
+
 void MigrationCoster::costs_to_all(Config from, std::span<const int> survivors, int n_out,
-                                   std::span<MigrationCost> out) {
+                                   int alive, std::span<MigrationCost> out) {
   const CostModel& m = *model_;
   const auto& configs = m.configs();
   if (!from.training()) {
@@ -37,7 +42,7 @@ void MigrationCoster::costs_to_all(Config from, std::span<const int> survivors, 
   const bool grid_intact = min_left == from.dp;
   const bool lost_stage = min_left == 0;
   const bool rollback = lost_stage && m.constants().notice_s <= 0.0;
-  const int survive = from.instances() - n_out;
+  const int kept = (m.constants().spares_in_job ? alive : from.instances()) - n_out;
   const auto& stage_ms = m.stage_transfer_ms(from.pp);
   transfer_by_pp_.assign(m.num_layers(), -1.0);
   for (std::size_t i = 0; i < configs.size(); ++i) {
@@ -46,7 +51,7 @@ void MigrationCoster::costs_to_all(Config from, std::span<const int> survivors, 
     if (t == from && grid_intact) { out[i] = {0.0, MigrationKind::none}; continue; }
     if (t.pp == from.pp && min_left >= t.dp) { out[i] = {k.intra, MigrationKind::intra_stage}; continue; }
     if (rollback) { out[i] = {k.rollback, MigrationKind::rollback}; continue; }
-    const double restart = t.instances() > survive ? k.restart_add : k.restart_remove;
+    const double restart = t.instances() > kept ? k.restart_add : k.restart_remove;
     if (t.pp == from.pp) {
       double worst = 0.0, lost = 0.0;
       for (int s = 0; s < from.pp; ++s) {
@@ -54,14 +59,14 @@ void MigrationCoster::costs_to_all(Config from, std::span<const int> survivors, 
         worst = std::max(worst, stage_ms[s]);
         if (survivors[s] == 0) lost += stage_ms[s];
       }
-      out[i] = {std::max(worst, lost) + restart, MigrationKind::inter_stage};
+      out[i] = {std::max(worst, lost) + restart, MigrationKind::inter_stage, restart};
       continue;
     }
     double& transfer = transfer_by_pp_[t.pp];
     if (transfer < 0.0)
       transfer = m.p2p_ms(repartition_missing_params(from.pp, t.pp, survivors, from.dp) *
                           m.constants().bytes_per_param);
-    out[i] = {transfer + k.broadcast + restart, MigrationKind::pipeline};
+    out[i] = {transfer + k.broadcast + restart, MigrationKind::pipeline, restart};
   }
 }
 
@@ -73,12 +78,12 @@ MigrationCost MigrationCoster::start_cost(Config target) const {
 }
 
 MigrationCost MigrationCoster::cost(Config from, std::span<const int> survivors, int n_out,
-                                    Config target) {
+                                    int alive, Config target) {
   const auto& configs = model_->configs();
   const auto it = std::find(configs.begin(), configs.end(), target);
   if (it == configs.end()) return {0.0, MigrationKind::none};
   std::vector<MigrationCost> all(configs.size());
-  costs_to_all(from, survivors, n_out, all);
+  costs_to_all(from, survivors, n_out, alive, all);
   return all[it - configs.begin()];
 }
 

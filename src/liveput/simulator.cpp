@@ -55,7 +55,7 @@ double sampled_cost(TransitionTable& table, const Running& run, const Interval& 
     std::swap(ids[j], ids[pick(rng)]);
     if (ids[j] < from.instances()) --survivors[ids[j] % from.pp];
   }
-  return table.coster().cost(from, survivors, n_out, target).ms;
+  return table.coster().cost(from, survivors, n_out, run.n_before, target).ms;
 }
 
 double migration_ms(TransitionTable& table, const Running& run, const Interval& ev, Config target,

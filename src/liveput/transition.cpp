@@ -93,11 +93,12 @@ const TransitionEntry& TransitionTable::entry(int n, Config from, int n_out) {
 void TransitionTable::add_outcome(Stratum& st, Config from, std::span<const int> survivors,
                                   int n_out, double weight) {
   scratch_.resize(model_->configs().size());
-  coster_.costs_to_all(from, survivors, n_out, scratch_);
+  coster_.costs_to_all(from, survivors, n_out, from.instances(), scratch_);
   for (std::size_t i = 0; i < scratch_.size(); ++i) {
     const MigrationCost& c = scratch_[i];
-    TransitionCost& t = st.by_target[i];
-    t.expected_ms += weight * c.ms;
+    TransitionCost& t = st.by_target[i].cost;
+    t.expected_ms += weight * (c.ms - c.restart_ms);
+    if (c.restart_ms > 0.0) st.by_target[i].restart_probability += weight;
     if (c.kind != MigrationKind::rollback) t.probability += weight;
     if (c.kind == MigrationKind::none || c.kind == MigrationKind::intra_stage)
       t.intra_probability += weight;
@@ -173,8 +174,13 @@ TransitionEntry TransitionTable::compute(int n, Config from, int n_out) {
     e.exact = e.exact && st.exact;
     e.outcomes += st.outcomes;
     for (std::size_t i = 0; i < configs.size(); ++i) {
-      e.by_target[i].expected_ms += p * st.by_target[i].expected_ms;
-      e.by_target[i].probability += p * st.by_target[i].probability;
+      const StratumCost& sc = st.by_target[i];
+      double restart = 0.0;
+      if (sc.restart_probability > 0.0)
+        restart = sc.restart_probability *
+                  coster_.restart_ms(i, coster_.restart_kind(from, n_out, n, configs[i]));
+      e.by_target[i].expected_ms += p * (sc.cost.expected_ms + restart);
+      e.by_target[i].probability += p * sc.cost.probability;
     }
   }
   // The intra-stage probability has a closed form.

@@ -29,7 +29,7 @@ Brute brute_force(const CostModel& m, int n, Config from, int n_out) {
     for (int k = 0; k < n; ++k)
       if (pick[k] && k < from.instances()) --survivors[k % from.pp];
     std::vector<MigrationCost> all(configs.size());
-    coster.costs_to_all(from, survivors, n_out, all);
+    coster.costs_to_all(from, survivors, n_out, n, all);
     for (std::size_t t = 0; t < configs.size(); ++t) {
       const MigrationCost c = all[t];
       b.expected_ms[t] += c.ms;
@@ -77,6 +77,12 @@ TEST(Transition, ExactEqualsBruteForceWithoutNotice) {
   expect_matches_brute_force(testing::small_model(k));
 }
 
+TEST(Transition, ExactEqualsBruteForceWithSparesInTheJob) {
+  CostConstants k;
+  k.spares_in_job = true;  // the restart kind depends on N: checked per entry
+  expect_matches_brute_force(testing::small_model(k));
+}
+
 TEST(Transition, IntraProbabilityClosedForm) {
   // 2 x 3 grid + 2 spares, 2 preempted: all stages keep >= 1 unless both
   // replicas of one stage go: 3 of C(8,2) = 28 subsets.
@@ -115,7 +121,7 @@ void expect_agrees_with_monte_carlo(const CostModel& m, int n, Config from, int 
     for (int j = 0; j < n_out; ++j)
       if (ids[j] < from.instances()) --survivors[ids[j] % from.pp];
     std::vector<MigrationCost> all(configs.size());
-    coster.costs_to_all(from, survivors, n_out, all);
+    coster.costs_to_all(from, survivors, n_out, n, all);
     for (std::size_t t = 0; t < configs.size(); ++t) {
       const double c = all[t].ms;
       sum[t] += c, sum2[t] += c * c;
@@ -153,7 +159,7 @@ TEST(Transition, RepartitionChargesEveryStage) {
   const CostModel m = testing::small_model();
   MigrationCoster coster(m);
   const std::vector<int> survivors = {1, 1};
-  const MigrationCost c = coster.cost({1, 2}, survivors, 0, {1, 4});
+  const MigrationCost c = coster.cost({1, 2}, survivors, 0, 2, {1, 4});
   EXPECT_EQ(c.kind, MigrationKind::pipeline);
   const auto& l = m.layers();
   const double missing = static_cast<double>((l[3] + l[4]) + (l[5] + l[6] + l[7]) + (l[8] + l[9]));

@@ -37,6 +37,12 @@ struct CostConstants {
   // lets the new stages receive in parallel, 'last' is the artifact's
   // monte_carlo.py flaw (only the last new stage is charged), for comparison.
   enum class RepartitionTransfer { sum, max, last } repartition_transfer = RepartitionTransfer::sum;
+  // Whether spares are part of the running job. The artifact restarts with a
+  // re-rendezvous ('add') whenever the target needs more instances than the old
+  // grid keeps (D*P - n_out), spares included. In this system spares are parked
+  // ranks of the same MPI job (DESIGN.md): only instances allocated in the
+  // interval need the 'add' restart (target > N - n_out).
+  bool spares_in_job = false;
 
   double interval_ms() const { return interval_s * 1000.0; }
 };

@@ -37,6 +37,7 @@ const char* to_string(MigrationKind kind);
 struct MigrationCost {
   double ms = 0.0;
   MigrationKind kind = MigrationKind::none;
+  double restart_ms = 0.0;  // the restart(type) included in ms
 };
 
 class MigrationCoster {
@@ -45,13 +46,22 @@ class MigrationCoster {
   explicit MigrationCoster(const CostModel&& model) = delete;  // keeps a reference
 
   // From `from` (training) with survivors[s] live replicas of stage s, after
-  // n_out preemptions among all alive instances, to `target`.
-  MigrationCost cost(Config from, std::span<const int> survivors, int n_out, Config target);
+  // n_out preemptions among the `alive` instances, to `target`.
+  MigrationCost cost(Config from, std::span<const int> survivors, int n_out, int alive,
+                     Config target);
 
   // The same to every target of model().configs() at once (out has their size):
   // what the targets share (re-partition transfers per depth) is computed once.
-  void costs_to_all(Config from, std::span<const int> survivors, int n_out,
+  void costs_to_all(Config from, std::span<const int> survivors, int n_out, int alive,
                     std::span<MigrationCost> out);
+
+  // restart(type) of a transition: 'add' when the target needs more instances
+  // than the job keeps (see CostConstants::spares_in_job).
+  RestartKind restart_kind(Config from, int n_out, int alive, Config target) const;
+  // restart(type) of model().configs()[target], precomputed.
+  double restart_ms(std::size_t target, RestartKind kind) const {
+    return kind == RestartKind::add ? targets_[target].restart_add : targets_[target].restart_remove;
+  }
 
   // Starting from nothing (no live state): restart + broadcast of the largest stage.
   MigrationCost start_cost(Config target) const;

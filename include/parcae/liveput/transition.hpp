@@ -66,9 +66,15 @@ class TransitionTable {
   int index_of(Config c) const;
 
  private:
-  // Mean over the loss vectors of j grid instances, per target.
+  // Mean over the loss vectors of j grid instances, per target: the cost
+  // without its restart in expected_ms, and how often a restart is needed
+  // (its kind depends on N, so it is added per entry).
+  struct StratumCost {
+    TransitionCost cost;
+    double restart_probability = 0.0;
+  };
   struct Stratum {
-    std::vector<TransitionCost> by_target;
+    std::vector<StratumCost> by_target;
     bool exact = true;
     long outcomes = 0;
   };
