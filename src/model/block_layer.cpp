@@ -70,17 +70,27 @@ void block_layer_backward(const GptConfig& cfg, const LayerSpec& spec, const flo
   float* dfch = dqkv + 3 * NC;    // [N,4C]
   float* dfch_gelu = dfch + 4 * NC;
 
-  // The forward list, reversed.
+  // The forward list, reversed; each line names the forward line it differentiates.
+  // out = res2 + fcproj
   k::residual_backward(dres2, dproj, dout, NC);
+  // fcproj = fch_gelu @ fcproj_w^T + fcproj_b
   k::matmul_backward(dfch_gelu, g.fcproj_w, g.fcproj_b, dproj, a.fch_gelu, p.fcproj_w, N, 4 * C, C);
+  // fch_gelu = gelu(fch)
   k::gelu_backward(dfch, dfch_gelu, a.fch, 4 * NC);
+  // fch = ln2 @ fc_w^T + fc_b
   k::matmul_backward(dln2, g.fc_w, g.fc_b, dfch, a.ln2, p.fc_w, N, C, 4 * C);
+  // ln2 = layernorm(res2)
   k::layernorm_backward(dres2, g.ln2_w, g.ln2_b, dln2, a.res2, p.ln2_w, a.ln2_mean, a.ln2_rstd, N, C);
+  // res2 = inp + proj
   std::fill(dproj, dproj + NC, 0.0f);  // reused for the attention projection
   k::residual_backward(dinp, dproj, dres2, NC);
+  // proj = atty @ proj_w^T + proj_b
   k::matmul_backward(datty, g.proj_w, g.proj_b, dproj, a.atty, p.proj_w, N, C, C);
+  // atty = attention(qkv)
   k::attention_backward(dqkv, datty, a.qkv, a.att, B, T, C, cfg.heads);
+  // qkv = ln1 @ qkv_w^T + qkv_b
   k::matmul_backward(dln1, g.qkv_w, g.qkv_b, dqkv, a.ln1, p.qkv_w, N, C, 3 * C);
+  // ln1 = layernorm(inp)
   k::layernorm_backward(dinp, g.ln1_w, g.ln1_b, dln1, inp, p.ln1_w, a.ln1_mean, a.ln1_rstd, N, C);
 }
 

@@ -29,8 +29,11 @@ void head_layer_backward(const GptConfig& cfg, const LayerSpec& spec, const floa
   float* dlogits = ws.zeroed(BackwardWorkspace::floats_for(cfg, LayerKind::head, a.B, a.T));
   float* dlnf = dlogits + std::int64_t{N} * Vp;
 
+  // losses = crossentropy(softmax(logits), targets)
   k::crossentropy_softmax_backward(dlogits, nullptr, dloss, a.probs, mb.targets, N, V, Vp);
+  // logits = lnf @ lm_head^T
   k::matmul_backward(dlnf, dlm_head, nullptr, dlogits, a.lnf, lm_head, N, C, Vp);
+  // lnf = layernorm(inp)
   k::layernorm_backward(dinp, dlnf_w, dlnf_b, dlnf, inp, lnf_w, a.lnf_mean, a.lnf_rstd, N, C);
 }
 

@@ -1,6 +1,8 @@
 // The CUDA kernels against their CPU twins, on the same inputs. Skipped (with
 // the reason) in builds without CUDA and on machines without a GPU; run on a
 // GPU machine with tests/gpu/run.sh.
+#include <type_traits>
+
 #include <gtest/gtest.h>
 
 #include "kernels/check.hpp"
@@ -20,6 +22,12 @@ using namespace parcae::testing;
 TEST(CudaDevice, CountIsNeverNegative) { EXPECT_GE(kernels::cuda::device_count(), 0); }
 
 #ifdef PARCAE_HAVE_CUDA
+
+// The twins take exactly the same arguments: a caller switches device by namespace.
+static_assert(std::is_same_v<decltype(&kernels::cpu::gelu_forward), decltype(&kernels::cuda::gelu_forward)>);
+static_assert(std::is_same_v<decltype(&kernels::cpu::gelu_backward), decltype(&kernels::cuda::gelu_backward)>);
+static_assert(std::is_same_v<decltype(&kernels::cpu::residual_forward), decltype(&kernels::cuda::residual_forward)>);
+static_assert(std::is_same_v<decltype(&kernels::cpu::residual_backward), decltype(&kernels::cuda::residual_backward)>);
 
 // Sizes that are not a multiple of the block and one larger than a single
 // grid pass, so the grid-stride loop's tail and wrap are both exercised.
