@@ -89,10 +89,14 @@ MigrationCost MigrationCoster::cost(Config from, std::span<const int> survivors,
 
 const MigrationCoster::Repartition& MigrationCoster::repartition(int old_pp, int new_pp,
                                                                  int replicas) {
-  const auto key = std::make_tuple(old_pp, new_pp, replicas);
-  auto it = plans_.find(key);
-  if (it != plans_.end()) return it->second;
   const CostModel& m = *model_;
+  const std::size_t layers_count = m.layers().size();
+  const std::size_t max_dp = static_cast<std::size_t>(std::max(replicas, m.table().max_dp()));
+  const std::size_t slot =
+      ((static_cast<std::size_t>(old_pp) * layers_count + new_pp) * (max_dp + 1)) + replicas;
+  if (plans_.size() < layers_count * layers_count * (max_dp + 1))
+    plans_.resize(layers_count * layers_count * (max_dp + 1));
+  if (plans_[slot]) return *plans_[slot];
   const auto& old_b = m.boundaries(old_pp);
   const auto& new_b = m.boundaries(new_pp);
   const auto& layers = m.layers();
@@ -115,7 +119,18 @@ const MigrationCoster::Repartition& MigrationCoster::repartition(int old_pp, int
   plan.replicas = replicas;
   const std::vector<int> all_alive(old_pp, replicas);
   plan.missing_all_alive = greedy_missing(plan, new_pp, all_alive, &plan.used);
-  return plans_.emplace(key, std::move(plan)).first->second;
+  // The choices with everyone alive, for the fast start of greedy_missing.
+  std::vector<int> avail(old_pp, replicas);
+  for (int t = 0; t < new_pp; ++t) {
+    int pick = -1;
+    for (int s : plan.preference[t])
+      if (avail[s] > 0) { pick = s; --avail[s]; break; }
+    plan.choice.push_back(pick);
+    plan.choice_missing.push_back(pick < 0 ? static_cast<double>(m.stage_params(new_pp)[t])
+                                           : static_cast<double>(plan.missing[t][pick]));
+  }
+  plans_[slot] = std::make_unique<Repartition>(std::move(plan));
+  return *plans_[slot];
 }
 
 double MigrationCoster::greedy_missing(const Repartition& plan, int new_pp,
@@ -126,12 +141,29 @@ double MigrationCoster::greedy_missing(const Repartition& plan, int new_pp,
   using Transfer = CostConstants::RepartitionTransfer;
   const Transfer rule = model_->constants().repartition_transfer;
   double total = 0.0;
-  for (int t = 0; t < new_pp; ++t) {
+  int t = 0;
+  // Until the first new stage whose all-alive choice is gone, the greedy makes
+  // the all-alive choices (every stage it preferred before was used up there
+  // too), so only the availability check is needed.
+  if (!plan.choice.empty() && rule != Transfer::last) {
+    for (; t < new_pp; ++t) {
+      const int s = plan.choice[t];
+      if (s < 0 || scratch_[s] == 0) break;
+      --scratch_[s];
+      if (used) ++(*used)[s];
+      const double need = plan.choice_missing[t];
+      total = rule == Transfer::sum ? total + need : std::max(total, need);
+    }
+  }
+  int left = 0;  // instances not taken yet: none left, no scan
+  for (int r : scratch_) left += r;
+  for (; t < new_pp; ++t) {
     double need = static_cast<double>(new_params[t]);  // no holder left: a fresh instance
     bool found = false;
-    for (int s : plan.preference[t]) {
+    for (int s : left > 0 ? std::span<const int>(plan.preference[t]) : std::span<const int>()) {
       if (scratch_[s] == 0) continue;
       --scratch_[s];
+      --left;
       if (used) ++(*used)[s];
       need = static_cast<double>(plan.missing[t][s]);
       found = true;

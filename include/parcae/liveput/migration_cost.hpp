@@ -20,8 +20,7 @@
 // Two deliberate differences from the artifact: a re-partition is charged for
 // every new stage's missing layers (the artifact keeps only the last stage's),
 // and keeping the configuration when only spares were preempted costs nothing.
-#include <map>
-#include <tuple>
+#include <memory>
 #include <span>
 #include <utility>
 #include <vector>
@@ -76,6 +75,8 @@ class MigrationCoster {
     // stage, and the missing parameters. Any outcome that leaves each old
     // stage at least that many survivors gives the same assignment.
     std::vector<int> used;
+    std::vector<int> choice;          // old stage each new stage takes, all alive (-1: none)
+    std::vector<double> choice_missing;  // its missing parameters
     double missing_all_alive = 0.0;
     int replicas = 0;  // D the baseline was computed for
   };
@@ -92,7 +93,7 @@ class MigrationCoster {
 
   const CostModel* model_;
   std::vector<TargetCosts> targets_;
-  std::map<std::tuple<int, int, int>, Repartition> plans_;
+  std::vector<std::unique_ptr<Repartition>> plans_;  // [(old_pp * L + new_pp) * (D + 1) + D]
   std::vector<int> scratch_;
   std::vector<double> transfer_by_pp_;
 };
