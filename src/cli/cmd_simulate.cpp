@@ -11,6 +11,7 @@
 
 #include "command.hpp"
 #include "parcae/error.hpp"
+#include "parcae/liveput/pipeline_model.hpp"
 #include "parcae/liveput/predictor_forecaster.hpp"
 #include "parcae/liveput/simulator.hpp"
 #include "parcae/predict/predictor.hpp"
@@ -24,6 +25,14 @@ void add_cost_model_options(po::options_description& options) {
   options.add_options()
       ("profile", po::value<std::string>()->value_name("FILE"),
        "throughput table dp,pp,iteration_ms,samples_per_s (../shared/profiles/*.csv)")
+      ("layer-costs", po::value<std::string>()->value_name("FILE"),
+       "instead of --profile: measured layer costs forward_ms,backward_ms,params, one row per "
+       "layer; throughput from the 1F1B pipeline model, layer sizes from the params column")
+      ("global-batch", po::value<int>()->default_value(128), "samples per step (pipeline model)")
+      ("micro-batch", po::value<int>()->default_value(1), "samples per micro-batch (pipeline model)")
+      ("activation-bytes", po::value<double>()->default_value(1024.0 * 1600 * 4),
+       "activations of one micro-batch between stages (pipeline model; default GPT-1.5B, seq 1024, fp32)")
+      ("max-instances", po::value<int>()->default_value(32), "largest cluster (pipeline model)")
       ("p2p", po::value<std::string>()->value_name("FILE"),
        "p2p transfer table bytes,microseconds (default: p2p_10gbps.csv beside the profile)")
       ("cost-model", po::value<std::string>()->default_value("paper"),
@@ -54,12 +63,31 @@ void add_cost_model_options(po::options_description& options) {
 
 liveput::CostModel cost_model_from(const po::variables_map& vm) {
   using namespace liveput;
-  if (!vm.count("profile")) throw InputError("--profile is required");
-  const std::string profile = vm["profile"].as<std::string>();
+  const bool from_layers = vm.count("layer-costs") > 0;
+  if (vm.count("profile") == from_layers)
+    throw InputError("give one of --profile (a throughput table) or --layer-costs");
+  const std::string source = vm[from_layers ? "layer-costs" : "profile"].as<std::string>();
   const std::string p2p_path =
       vm.count("p2p") ? vm["p2p"].as<std::string>()
-                      : (std::filesystem::path(profile).parent_path() / "p2p_10gbps.csv").string();
-  ThroughputTable table = read_profile_file(profile);
+                      : (std::filesystem::path(source).parent_path() / "p2p_10gbps.csv").string();
+  P2pTable p2p = read_p2p_file(p2p_path);
+  ThroughputTable table;
+  LayerParams measured_layers;
+  if (from_layers) {
+    PipelineModel pm;
+    pm.layers = read_layer_costs_file(source);
+    pm.global_batch = vm["global-batch"].as<int>();
+    pm.micro_batch = vm["micro-batch"].as<int>();
+    pm.activation_bytes = vm["activation-bytes"].as<double>();
+    pm.p2p = p2p;
+    if (pm.global_batch < 1 || pm.micro_batch < 1 || pm.activation_bytes < 0.0)
+      throw InputError("--global-batch, --micro-batch must be >= 1 and --activation-bytes >= 0");
+    table = pipeline_table(pm, vm["max-instances"].as<int>());
+    if (table.rows().empty()) throw InputError("--layer-costs: no configuration runs");
+    for (const auto& l : pm.layers) measured_layers.push_back(l.params);
+  } else {
+    table = read_profile_file(source);
+  }
   CostConstants k;
   k.notice_s = vm["notice-seconds"].as<double>();
   k.interval_s = vm["interval-seconds"].as<double>();
@@ -79,7 +107,10 @@ liveput::CostModel cost_model_from(const po::variables_map& vm) {
   else throw InputError("--repartition-transfer: unknown '" + transfer + "' (sum, max or last)");
   const std::string mode = vm["cost-model"].as<std::string>();
   LayerParams layers;
-  if (mode == "paper") {
+  if (from_layers) {
+    layers = measured_layers;
+    k.build_layers = static_cast<int>(layers.size()) - 2;
+  } else if (mode == "paper") {
     layers = paper_gpt_1_5b_layers();
   } else if (mode == "shape") {
     const int n_layer = vm["layers"].as<int>(), hidden = vm["hidden"].as<int>();
@@ -97,7 +128,7 @@ liveput::CostModel cost_model_from(const po::variables_map& vm) {
   if (vm.count("max-pp")) space.max_pp = vm["max-pp"].as<int>();
   if (space.min_pp < 1 || space.max_pp < space.min_pp)
     throw InputError("--min-pp/--max-pp: need 1 <= min-pp <= max-pp");
-  return CostModel(std::move(table), read_p2p_file(p2p_path), std::move(layers), k, space);
+  return CostModel(std::move(table), std::move(p2p), std::move(layers), k, space);
 }
 
 namespace {

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include <fstream>
+
+#include "csv_table.hpp"
 #include "parcae/error.hpp"
 #include "parcae/liveput/layers.hpp"
 
@@ -62,6 +65,20 @@ ThroughputTable pipeline_table(const PipelineModel& m, int max_instances) {
       if (ms > 0.0) rows.push_back({{dp, pp}, ms, m.global_batch / ms * 1000.0});
     }
   return ThroughputTable(std::move(rows), "<pipeline model>");
+}
+
+std::vector<LayerCost> parse_layer_costs(std::istream& in, const std::string& source) {
+  std::vector<LayerCost> layers;
+  for (const auto& r : detail::read_numeric_csv(in, source, {"forward_ms", "backward_ms", "params"}))
+    layers.push_back({r.cells[0], r.cells[1], static_cast<std::int64_t>(r.cells[2])});
+  if (layers.size() < 2) throw input_error_at(source, 0, "a model needs at least 2 layers");
+  return layers;
+}
+
+std::vector<LayerCost> read_layer_costs_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError("cannot open layer costs '" + path + "'");
+  return parse_layer_costs(in, path);
 }
 
 }  // namespace parcae::liveput

@@ -1,4 +1,6 @@
 // The 1F1B pipeline model against schedules computed by hand.
+#include <sstream>
+
 #include "parcae/error.hpp"
 #include "parcae/liveput/pipeline_model.hpp"
 #include "test_support.hpp"
@@ -68,6 +70,26 @@ TEST(PipelineModel, TableAndBadConfigurations) {
   EXPECT_EQ(t.samples_per_s({16, 1}), 0.0);
   EXPECT_THROW(iteration_time(m, {1, 5}), InputError);
   EXPECT_THROW(iteration_time(m, {16, 1}), InputError);
+}
+
+}  // namespace
+}  // namespace parcae::liveput
+
+namespace parcae::liveput {
+namespace {
+
+TEST(PipelineModel, LayerCostsFile) {
+  std::istringstream good("forward_ms,backward_ms,params\n1,2,10\n3,4,20\n");
+  const auto layers = parse_layer_costs(good, "l.csv");
+  ASSERT_EQ(layers.size(), 2u);
+  EXPECT_EQ(layers[1].params, 20);
+  EXPECT_DOUBLE_EQ(layers[1].backward_ms, 4.0);
+  std::istringstream negative("forward_ms,backward_ms,params\n1,-2,10\n3,4,20\n");
+  EXPECT_THROW(parse_layer_costs(negative, "l.csv"), InputError);
+  std::istringstream one("forward_ms,backward_ms,params\n1,2,10\n");
+  EXPECT_THROW(parse_layer_costs(one, "l.csv"), InputError);
+  std::istringstream columns("forward,backward,params\n1,2,10\n");
+  EXPECT_THROW(parse_layer_costs(columns, "l.csv"), InputError);
 }
 
 }  // namespace

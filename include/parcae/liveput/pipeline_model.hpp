@@ -12,6 +12,8 @@
 // the slowest stage back to back, and the first and last traverse the others
 // (the P - 1 bubble slots).
 #include <cstdint>
+#include <iosfwd>
+#include <string>
 #include <vector>
 
 #include "parcae/liveput/p2p.hpp"
@@ -51,5 +53,10 @@ IterationTime iteration_time(const PipelineModel& model, Config c);
 
 // A profile table of every (dp, pp) with dp * pp <= max_instances that runs.
 ThroughputTable pipeline_table(const PipelineModel& model, int max_instances);
+
+// Measured layer costs, one layer per row in model order (embedding, blocks,
+// head): columns forward_ms,backward_ms,params. Throws InputError (file:line).
+std::vector<LayerCost> parse_layer_costs(std::istream& in, const std::string& source);
+std::vector<LayerCost> read_layer_costs_file(const std::string& path);
 
 }  // namespace parcae::liveput
