@@ -35,7 +35,7 @@ function(parcae_add_part_tests name)
   target_include_directories(parcae_${name}_tests PRIVATE ${PROJECT_SOURCE_DIR}/tests)
   target_compile_definitions(parcae_${name}_tests PRIVATE
     PARCAE_SHARED_DIR="${PARCAE_SHARED_DIR}")
-  gtest_discover_tests(parcae_${name}_tests
+  gtest_discover_tests(parcae_${name}_tests TEST_PREFIX "${name}."
     PROPERTIES TIMEOUT 300 ENVIRONMENT "OMP_NUM_THREADS=1;OPENBLAS_NUM_THREADS=1"
     DISCOVERY_TIMEOUT 60)
 endfunction()
@@ -53,4 +53,12 @@ function(parcae_add_mpi_test name ranks)
             ${MPIEXEC_PREFLAGS} $<TARGET_FILE:${name}> ${MPIEXEC_POSTFLAGS})
   set_tests_properties(mpi.${name} PROPERTIES TIMEOUT 300 RUN_SERIAL TRUE
     ENVIRONMENT "OMP_NUM_THREADS=1;OPENBLAS_NUM_THREADS=1;OMPI_MCA_mpi_yield_when_idle=1;OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMPI_MCA_rmaps_base_oversubscribe=1")
+endfunction()
+
+# parcae_add_mpi_script_test(NAME SCRIPT ARGS...): a shell script that starts
+# mpirun itself (as $MPIRUN), with the same environment and limits.
+function(parcae_add_mpi_script_test name script)
+  add_test(NAME mpi.${name} COMMAND ${script} ${ARGN})
+  set_tests_properties(mpi.${name} PROPERTIES TIMEOUT 300 RUN_SERIAL TRUE
+    ENVIRONMENT "MPIRUN=${MPIEXEC_EXECUTABLE};OMP_NUM_THREADS=1;OPENBLAS_NUM_THREADS=1;OMPI_MCA_mpi_yield_when_idle=1;OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMPI_MCA_rmaps_base_oversubscribe=1")
 endfunction()

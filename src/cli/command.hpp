@@ -35,6 +35,7 @@ bool parse_command_line(int argc, char** argv, const std::string& usage,
 int run_trace(int argc, char** argv);
 int run_predict(int argc, char** argv);
 int run_data(int argc, char** argv);
+int run_train(int argc, char** argv);
 int run_plan(int argc, char** argv);
 int run_simulate(int argc, char** argv);
 int run_bench(int argc, char** argv);

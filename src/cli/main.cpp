@@ -17,6 +17,7 @@ const std::vector<Command>& commands() {
       {"simulate", "replay a trace under each policy and count committed samples", run_simulate},
       {"bench", "time parts of the system (optimizer decisions, ...)", run_bench},
       {"data", "prepare token files for training", run_data},
+      {"train", "train a GPT model (under mpirun: D replicas x P stages)", run_train},
   };
   return table;
 }

@@ -36,7 +36,7 @@ void Groups::regroup(const Layout& layout) {
   release();
   int rank = 0;
   MPI_Comm_rank(world_, &rank);
-  placement_ = layout.placement_of(rank);
+  placement_ = layout.placement_of(rank - first_worker_ + 1);
   // Key = the rank's position in the replica-major order, so ranks in `active`
   // are ordered by (replica, stage) whatever their world ranks are.
   const int order = placement_ ? placement_->replica * layout.pp() + placement_->stage : 0;
@@ -44,6 +44,12 @@ void Groups::regroup(const Layout& layout) {
   if (!placement_) return;
   pipeline_ = split(active_, placement_->replica, placement_->stage);
   data_ = split(active_, placement_->stage, placement_->replica);
+}
+
+int Groups::workers() const {
+  int size = 0;
+  MPI_Comm_size(world_, &size);
+  return size - first_worker_;
 }
 
 int Groups::communicators_alive() { return alive_count.load(); }

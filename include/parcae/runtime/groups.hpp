@@ -16,7 +16,10 @@ namespace parcae::runtime {
 
 class Groups {
  public:
-  explicit Groups(MPI_Comm world) : world_(world) {}
+  // Worker w of the layout (1-based) is world rank w - 1 + first_worker_rank:
+  // 1 normally (rank 0 coordinates), 0 when a lone process plays both roles.
+  explicit Groups(MPI_Comm world, int first_worker_rank = 1)
+      : world_(world), first_worker_(first_worker_rank) {}
   ~Groups();
   Groups(const Groups&) = delete;
   Groups& operator=(const Groups&) = delete;
@@ -24,6 +27,8 @@ class Groups {
   // Collective over the world communicator: every rank calls it with the same layout.
   void regroup(const Layout& layout);
 
+  // Worker ranks of the world (all but the coordinator, or the lone process).
+  int workers() const;
   bool active() const { return placement_.has_value(); }
   const std::optional<Placement>& placement() const { return placement_; }
   MPI_Comm active_comm() const { return active_; }
@@ -37,6 +42,7 @@ class Groups {
   void release();
 
   MPI_Comm world_;
+  int first_worker_;
   std::optional<Placement> placement_;
   MPI_Comm active_ = MPI_COMM_NULL;
   MPI_Comm pipeline_ = MPI_COMM_NULL;

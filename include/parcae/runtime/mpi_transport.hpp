@@ -13,23 +13,25 @@ class MpiTransport final : public Transport {
  public:
   explicit MpiTransport(MPI_Comm pipeline) : comm_(pipeline) {}
   ~MpiTransport() override { wait_sends(); }
-  void send(std::span<const float> data, int to_stage, int tag) override;
+  SendHandle send(std::span<const float> data, int to_stage, int tag) override;
   void recv(std::span<float> data, int from_stage, int tag) override;
+  void wait(SendHandle handle) override;
   void wait_sends() override;
 
  private:
   MPI_Comm comm_;
-  std::vector<MPI_Request> pending_;
+  std::vector<MPI_Request> pending_;  // by handle; MPI_REQUEST_NULL once done
 };
 
 // Allreduce on a data communicator (rank = replica), in buckets: each bucket
-// is a separate MPI_Iallreduce, all in flight together, so one large layer
-// does not hold the others back and the library can pipeline them.
+// is a separate MPI_Iallreduce, all of every buffer in flight together, so one
+// large layer does not hold the others back and the library can pipeline them.
 class MpiCollective final : public Collective {
  public:
   MpiCollective(MPI_Comm data, std::size_t bucket_floats = 1 << 20)
       : comm_(data), bucket_floats_(bucket_floats) {}
-  void allreduce_sum(std::span<float> data) override;
+  using Collective::allreduce_sum;
+  void allreduce_sum(std::span<const std::span<float>> buffers) override;
 
  private:
   MPI_Comm comm_;

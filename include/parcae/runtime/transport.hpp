@@ -7,13 +7,17 @@
 namespace parcae::runtime {
 
 // Point-to-point between pipeline neighbours: activations forward, their
-// gradients backward. Sends are non-blocking (the buffer must stay untouched
-// until wait_sends); a receive blocks until its message is in.
+// gradients backward. Sends are non-blocking: the buffer stays untouched until
+// wait(handle) or wait_sends(); a receive blocks until its message is in.
 class Transport {
  public:
+  using SendHandle = std::size_t;
   virtual ~Transport() = default;
-  virtual void send(std::span<const float> data, int to_stage, int tag) = 0;
+  virtual SendHandle send(std::span<const float> data, int to_stage, int tag) = 0;
   virtual void recv(std::span<float> data, int from_stage, int tag) = 0;
+  // Waits for one send (a stage reusing a buffer waits for just that send:
+  // waiting for all could stall on a neighbour that is not ready yet).
+  virtual void wait(SendHandle handle) = 0;
   virtual void wait_sends() = 0;
 };
 
@@ -21,8 +25,9 @@ class Transport {
 class Collective {
  public:
   virtual ~Collective() = default;
-  // In-place sum over the replicas of this stage.
-  virtual void allreduce_sum(std::span<float> data) = 0;
+  // In-place sums over the replicas of this stage, all buffers in flight together.
+  virtual void allreduce_sum(std::span<const std::span<float>> buffers) = 0;
+  void allreduce_sum(std::span<float> data) { allreduce_sum(std::span(&data, 1)); }
 };
 
 }  // namespace parcae::runtime

@@ -1,0 +1,65 @@
+#pragma once
+// What workers tell the coordinator, and what the coordinator makes of it: a
+// progress line every --log-every steps and metrics as JSON Lines (a first
+// record with the effective configuration and the schema version, then one
+// object per optimizer step and one per validation).
+#include <fstream>
+#include <iosfwd>
+#include <string>
+
+#include "parcae/runtime/train_config.hpp"
+
+namespace parcae::runtime {
+
+struct StepReport {
+  int step = 0;
+  double loss_sum = 0;  // sum of micro-batch mean losses
+  int micro_batches = 0;
+  double grad_norm = 0;  // before clipping
+  double lr = 0;
+  double ms = 0;  // wall time of the step on the reporting rank
+};
+
+struct EvalReport {
+  int step = 0;
+  double loss_sum = 0;
+  int micro_batches = 0;
+};
+
+// The workers' side: the last stage of each replica reports.
+class Reporter {
+ public:
+  virtual ~Reporter() = default;
+  virtual void step(const StepReport& report) = 0;
+  virtual void eval(const EvalReport& report) = 0;
+};
+
+// The coordinator's side: merges the replicas' reports of one step (sums, and
+// the slowest replica's time) and logs them.
+class ProgressLog {
+ public:
+  // `metrics_path` empty = no metrics file. The file is written under a
+  // temporary name and renamed by finish(), so an earlier file is never lost to
+  // a run that dies.
+  ProgressLog(const TrainConfig& cfg, std::ostream& out);
+  ~ProgressLog();
+  void step(const StepReport& merged);
+  void eval(const EvalReport& merged);
+  void finish();
+
+  double last_loss() const { return last_loss_; }
+  double last_val_loss() const { return last_val_loss_; }
+
+ private:
+  const TrainConfig& cfg_;
+  std::ostream& out_;
+  std::ofstream metrics_;
+  std::string tmp_path_;
+  double last_loss_ = 0, last_val_loss_ = 0;
+};
+
+// Adds `part` into `total` (step and lr are the same on every replica).
+void merge(StepReport& total, const StepReport& part);
+void merge(EvalReport& total, const EvalReport& part);
+
+}  // namespace parcae::runtime

@@ -1,0 +1,65 @@
+#pragma once
+// The training job's roles. In a job of 1 + W ranks, rank 0 coordinates (it
+// never trains: it gathers the replicas' reports and logs progress) and ranks
+// 1..W are workers, each one stage of one replica or parked. Started as a lone
+// process, it plays both roles.
+#include <mpi.h>
+
+#include <optional>
+
+#include "parcae/data/token_file.hpp"
+#include "parcae/runtime/groups.hpp"
+#include "parcae/runtime/progress.hpp"
+#include "parcae/runtime/train_config.hpp"
+
+namespace parcae::runtime {
+
+struct TrainData {
+  data::TokenData train;
+  std::optional<data::TokenData> val;
+};
+
+// The token files of the config, or the built-in synthetic corpus (training
+// text from the seed, validation text from another seed). Throws InputError
+// for a bad file or one too short for the context, or a vocabulary the model
+// cannot embed.
+TrainData load_train_data(const TrainConfig& cfg);
+
+// One worker's whole job: its stage of its replica, every step, reported by
+// each replica's last stage. Collective over the world: every rank of the
+// layout must call it.
+void run_worker(const TrainConfig& cfg, const TrainData& data, Groups& groups, Reporter& reporter);
+
+// Rank 0 of a multi-rank job: merges the reports of the D replicas per step
+// and per evaluation, then releases the parked ranks.
+void run_coordinator(const TrainConfig& cfg, MPI_Comm world, ProgressLog& log);
+
+// A parked rank: waits (politely, not spinning) until the coordinator releases it.
+void wait_until_released(MPI_Comm world);
+
+// Sends a worker's reports to rank 0.
+class MpiReporter final : public Reporter {
+ public:
+  explicit MpiReporter(MPI_Comm world) : world_(world) {}
+  void step(const StepReport& report) override;
+  void eval(const EvalReport& report) override;
+
+ private:
+  MPI_Comm world_;
+};
+
+// A lone process: the reports go straight into the log.
+class LocalReporter final : public Reporter {
+ public:
+  explicit LocalReporter(ProgressLog& log) : log_(log) {}
+  void step(const StepReport& report) override { log_.step(report); }
+  void eval(const EvalReport& report) override { log_.eval(report); }
+
+ private:
+  ProgressLog& log_;
+};
+
+// Whether an evaluation follows step `step` (every eval_every steps, and the last).
+bool eval_due(const TrainConfig& cfg, int step);
+
+}  // namespace parcae::runtime

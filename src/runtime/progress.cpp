@@ -1,0 +1,116 @@
+// Progress lines and JSON Lines metrics (see progress.hpp).
+#include "parcae/runtime/progress.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <ostream>
+
+#include <nlohmann/json.hpp>
+
+#include "parcae/error.hpp"
+
+namespace parcae::runtime {
+namespace {
+
+constexpr int kMetricsSchemaVersion = 1;
+
+// %.9g: a float's value survives the round trip through text.
+std::string exact(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.9g", x);
+  return buf;
+}
+
+nlohmann::json config_record(const TrainConfig& cfg) {
+  const auto& m = cfg.model;
+  return {{"schema", "parcae.metrics"},
+          {"schema_version", kMetricsSchemaVersion},
+          {"config",
+           {{"model", {{"vocab", m.vocab}, {"seq_len", m.seq_len}, {"channels", m.channels},
+                       {"layers", m.layers}, {"heads", m.heads}}},
+            {"micro_batch", m.micro_batch},
+            {"global_batch", cfg.global_batch},
+            {"micro_batches", cfg.micro_batches()},
+            {"steps", cfg.steps},
+            {"lr", cfg.lr.peak},
+            {"min_lr", cfg.lr.min_lr},
+            {"warmup", cfg.lr.warmup_steps},
+            {"weight_decay", cfg.adamw.weight_decay},
+            {"beta1", cfg.adamw.beta1},
+            {"beta2", cfg.adamw.beta2},
+            {"grad_clip", cfg.grad_clip},
+            {"seed", cfg.seed},
+            {"dp", cfg.dp},
+            {"pp", cfg.pp},
+            {"data", cfg.data_path.empty() ? "<synthetic>" : cfg.data_path},
+            {"val_data", cfg.val_path}}}};
+}
+
+}  // namespace
+
+ProgressLog::ProgressLog(const TrainConfig& cfg, std::ostream& out) : cfg_(cfg), out_(out) {
+  if (cfg.metrics_path.empty()) return;
+  tmp_path_ = cfg.metrics_path + ".tmp";
+  metrics_.open(tmp_path_, std::ios::trunc);
+  if (!metrics_) throw InputError("--metrics: cannot write '" + cfg.metrics_path + "'");
+  metrics_ << config_record(cfg).dump() << "\n";
+}
+
+ProgressLog::~ProgressLog() {
+  if (metrics_.is_open()) metrics_.close();  // left as .tmp: the run did not finish
+}
+
+void ProgressLog::step(const StepReport& r) {
+  last_loss_ = r.loss_sum / r.micro_batches;
+  const double tokens = double(cfg_.global_batch) * cfg_.model.seq_len;
+  const double tokens_per_s = r.ms > 0 ? tokens / (r.ms / 1000.0) : 0.0;
+  if (metrics_.is_open()) {
+    metrics_ << "{\"step\": " << r.step << ", \"loss\": " << exact(last_loss_)
+             << ", \"grad_norm\": " << exact(r.grad_norm) << ", \"lr\": " << exact(r.lr)
+             << ", \"ms\": " << exact(r.ms) << ", \"tokens_per_s\": " << exact(tokens_per_s)
+             << "}\n";
+  }
+  if (r.step % cfg_.log_every == 0 || r.step == cfg_.steps - 1) {
+    char line[160];
+    std::snprintf(line, sizeof line,
+                  "step %5d/%d | loss %.4f | lr %.2e | norm %.3f | %.0f tok/s | %.1f ms/step\n",
+                  r.step + 1, cfg_.steps, last_loss_, r.lr, r.grad_norm, tokens_per_s, r.ms);
+    out_ << line << std::flush;
+  }
+}
+
+void ProgressLog::eval(const EvalReport& r) {
+  last_val_loss_ = r.loss_sum / r.micro_batches;
+  if (metrics_.is_open()) {
+    metrics_ << "{\"step\": " << r.step << ", \"val_loss\": " << exact(last_val_loss_) << "}\n";
+  }
+  char line[96];
+  std::snprintf(line, sizeof line, "step %5d/%d | val loss %.4f\n", r.step + 1, cfg_.steps,
+                last_val_loss_);
+  out_ << line << std::flush;
+}
+
+void ProgressLog::finish() {
+  if (!metrics_.is_open()) return;
+  metrics_.close();
+  if (!metrics_) throw std::runtime_error("writing " + tmp_path_ + " failed");
+  std::filesystem::rename(tmp_path_, cfg_.metrics_path);
+}
+
+void merge(StepReport& total, const StepReport& part) {
+  total.step = part.step;
+  total.lr = part.lr;
+  total.loss_sum += part.loss_sum;
+  total.micro_batches += part.micro_batches;
+  total.grad_norm = part.grad_norm;
+  total.ms = std::max(total.ms, part.ms);
+}
+
+void merge(EvalReport& total, const EvalReport& part) {
+  total.step = part.step;
+  total.loss_sum += part.loss_sum;
+  total.micro_batches += part.micro_batches;
+}
+
+}  // namespace parcae::runtime

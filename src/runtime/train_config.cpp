@@ -1,0 +1,48 @@
+#include "parcae/runtime/train_config.hpp"
+
+#include "parcae/error.hpp"
+
+namespace parcae::runtime {
+namespace {
+
+void require(bool ok, const std::string& message) {
+  if (!ok) throw InputError(message);
+}
+
+}  // namespace
+
+void TrainConfig::validate(int workers) const {
+  model.validate();
+  const int B = model.micro_batch;
+  require(steps >= 1, "--steps must be at least 1");
+  require(global_batch >= 1, "--global-batch must be at least 1");
+  require(global_batch % B == 0, "--global-batch " + std::to_string(global_batch) +
+                                     " is not a multiple of --micro-batch " + std::to_string(B));
+  require(dp >= 1 && pp >= 1, "--dp and --pp must be at least 1");
+  require(pp <= model.num_layers(),
+          "--pp " + std::to_string(pp) + " exceeds the model's " +
+              std::to_string(model.num_layers()) + " layers (embedding, " +
+              std::to_string(model.layers) + " blocks, head)");
+  require(dp * pp <= workers,
+          "--dp " + std::to_string(dp) + " x --pp " + std::to_string(pp) + " needs " +
+              std::to_string(dp * pp) + " workers but the job has " + std::to_string(workers) +
+              " (run mpirun -np " + std::to_string(dp * pp + 1) +
+              ": rank 0 coordinates and never trains)");
+  require(dp <= micro_batches(), "--dp " + std::to_string(dp) + " exceeds the " +
+                                     std::to_string(micro_batches()) +
+                                     " micro-batches of a step: a replica would idle");
+  require(lr.peak > 0, "--lr must be positive");
+  require(lr.min_lr >= 0 && lr.min_lr <= lr.peak, "--min-lr must be in [0, --lr]");
+  require(lr.warmup_steps >= 0, "--warmup must not be negative");
+  require(adamw.weight_decay >= 0, "--weight-decay must not be negative");
+  require(log_every >= 1, "--log-every must be at least 1");
+  require(eval_every >= 0, "--eval-every must not be negative");
+  require(eval_batches >= 1, "--eval-batches must be at least 1");
+}
+
+Share replica_share(int micro_batches, int replicas, int replica) {
+  const int base = micro_batches / replicas, extra = micro_batches % replicas;
+  return {replica * base + std::min(replica, extra), base + (replica < extra ? 1 : 0)};
+}
+
+}  // namespace parcae::runtime

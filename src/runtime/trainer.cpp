@@ -1,0 +1,187 @@
+// The worker and coordinator loops of a training job (see trainer.hpp).
+#include "parcae/runtime/trainer.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <thread>
+
+#include "parcae/data/batches.hpp"
+#include "parcae/data/corpus.hpp"
+#include "parcae/error.hpp"
+#include "parcae/model/partition.hpp"
+#include "parcae/runtime/mpi_transport.hpp"
+#include "parcae/runtime/stage_executor.hpp"
+
+namespace parcae::runtime {
+namespace {
+
+constexpr int kStepTag = 9001, kEvalTag = 9002, kReleaseTag = 9003;
+constexpr std::size_t kSyntheticBytes = 1 << 20;
+
+// A blocking receive that sleeps between polls: a waiting rank must not burn
+// the core a training rank needs.
+void polite_recv(void* buf, int count, MPI_Datatype type, int source, int tag, MPI_Comm comm) {
+  int ready = 0;
+  MPI_Status status;
+  while (true) {
+    MPI_Iprobe(source, tag, comm, &ready, &status);
+    if (ready) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  MPI_Recv(buf, count, type, source, tag, comm, MPI_STATUS_IGNORE);
+}
+
+void check_vocab(const TrainConfig& cfg, const data::TokenData& d) {
+  if (d.vocab > static_cast<std::uint32_t>(cfg.model.vocab)) {
+    throw InputError(d.source + ": vocabulary of " + std::to_string(d.vocab) +
+                     " tokens does not fit the model's " + std::to_string(cfg.model.vocab));
+  }
+  if (d.tokens.size() < static_cast<std::size_t>(cfg.model.seq_len) + 1) {
+    throw InputError(d.source + ": " + std::to_string(d.tokens.size()) +
+                     " tokens cannot fill one sample of context " +
+                     std::to_string(cfg.model.seq_len));
+  }
+}
+
+// Costs to balance stages by before any layer has been timed: forward FLOPs
+// per token of each layer (embedding ~C, block ~24C^2 + 4TC, head ~2C Vp).
+std::vector<double> estimated_layer_costs(const model::GptConfig& m) {
+  const double C = m.channels, T = m.seq_len, Vp = m.padded_vocab();
+  std::vector<double> costs(m.num_layers(), 24 * C * C + 4 * T * C);
+  costs.front() = C;
+  costs.back() = 2 * C * Vp + 5 * Vp;
+  return costs;
+}
+
+double global_grad_norm(const model::Stage& stage, MPI_Comm pipeline, int stages) {
+  double sq = stage.grad_sq_norm();
+  if (stages > 1) MPI_Allreduce(MPI_IN_PLACE, &sq, 1, MPI_DOUBLE, MPI_SUM, pipeline);
+  return std::sqrt(sq);
+}
+
+}  // namespace
+
+TrainData load_train_data(const TrainConfig& cfg) {
+  TrainData d;
+  if (cfg.data_path.empty()) {
+    d.train = data::synthetic_arithmetic(cfg.seed, kSyntheticBytes);
+    d.val = data::synthetic_arithmetic(cfg.seed + 1, kSyntheticBytes / 8);
+  } else {
+    d.train = data::read_token_file(cfg.data_path);
+    if (!cfg.val_path.empty()) d.val = data::read_token_file(cfg.val_path);
+  }
+  check_vocab(cfg, d.train);
+  if (d.val) check_vocab(cfg, *d.val);
+  return d;
+}
+
+bool eval_due(const TrainConfig& cfg, int step) {
+  return step == cfg.steps - 1 || (cfg.eval_every > 0 && (step + 1) % cfg.eval_every == 0);
+}
+
+void run_worker(const TrainConfig& cfg, const TrainData& data, Groups& groups,
+                Reporter& reporter) {
+  groups.regroup(Layout::dense(groups.workers(), cfg.dp, cfg.pp));
+  if (!groups.active()) return;
+  const auto [replica, s] = *groups.placement();
+  const int B = cfg.model.micro_batch, T = cfg.model.seq_len, P = cfg.pp;
+  const auto ranges = model::partition_layers(estimated_layer_costs(cfg.model), P);
+  model::Stage stage(cfg.model, ranges[s].first_layer, ranges[s].end_layer, cfg.seed);
+  MpiTransport transport(groups.pipeline());
+  MpiCollective collective(groups.data());
+  StageExecutor executor(stage, P > 1 ? &transport : nullptr, s, P, B, T);
+  const bool reports = s == P - 1;
+
+  const Share share = replica_share(cfg.micro_batches(), cfg.dp, replica);
+  const Share eval_share = replica_share(cfg.eval_batches, cfg.dp, replica);
+  // Each position's loss weighs 1 / (all positions of the global batch), so the
+  // replicas' summed gradients are exactly the gradient of the global mean loss.
+  const float dloss = 1.0f / (static_cast<float>(B) * T * cfg.micro_batches());
+  auto adamw = cfg.adamw;
+
+  for (int step = 0; step < cfg.steps; ++step) {
+    const auto start = std::chrono::steady_clock::now();
+    stage.zero_grads();
+    const BatchSource train_batch = [&](int m, std::span<int> tokens, std::span<int> targets) {
+      const auto sample = static_cast<std::uint64_t>(share.first + m) * B;
+      data::fill_batch(data.train, cfg.seed, step, sample, B, T, tokens, targets);
+    };
+    const double loss = executor.train(share.count, train_batch, dloss);
+
+    std::vector<std::span<float>> grads;
+    for (int l = stage.first_layer(); l < stage.end_layer(); ++l) grads.emplace_back(stage.grad(l));
+    collective.allreduce_sum(grads);
+    const double norm = global_grad_norm(stage, groups.pipeline(), P);
+    if (cfg.grad_clip > 0 && norm > cfg.grad_clip) {
+      stage.scale_grads(static_cast<float>(cfg.grad_clip / (norm + 1e-6)));
+    }
+    adamw.lr = static_cast<float>(cfg.lr.at(step));
+    stage.adamw_step(adamw);
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    if (reports) reporter.step({step, loss, share.count, norm, adamw.lr, ms});
+
+    if (data.val && eval_due(cfg, step)) {
+      const BatchSource val_batch = [&](int m, std::span<int> tokens, std::span<int> targets) {
+        data::fill_validation_batch(*data.val, (eval_share.first + m) * B, B,
+                                    cfg.eval_batches * B, T, tokens, targets);
+      };
+      const double val = executor.evaluate(eval_share.count, val_batch);
+      if (reports) reporter.eval({step, val, eval_share.count});
+    }
+  }
+}
+
+void run_coordinator(const TrainConfig& cfg, MPI_Comm world, ProgressLog& log) {
+  const bool has_val = !cfg.data_path.empty() ? !cfg.val_path.empty() : true;
+  // Each replica's last stage reports; receiving from each by name keeps the
+  // steps in order (MPI orders messages per sender, not across senders).
+  int size = 0;
+  MPI_Comm_size(world, &size);
+  const auto layout = Layout::dense(size - 1, cfg.dp, cfg.pp);
+  Groups groups(world);
+  groups.regroup(layout);  // collective over the world: the coordinator takes part, inactive
+  std::vector<int> reporters;
+  for (int r = 0; r < cfg.dp; ++r) reporters.push_back(layout.rank_of(r, cfg.pp - 1));
+  for (int step = 0; step < cfg.steps; ++step) {
+    StepReport total;
+    for (int source : reporters) {
+      double msg[6];
+      polite_recv(msg, 6, MPI_DOUBLE, source, kStepTag, world);
+      merge(total, {int(msg[0]), msg[1], int(msg[2]), msg[3], msg[4], msg[5]});
+    }
+    log.step(total);
+    if (has_val && eval_due(cfg, step)) {
+      EvalReport eval;
+      for (int source : reporters) {
+        double msg[3];
+        polite_recv(msg, 3, MPI_DOUBLE, source, kEvalTag, world);
+        merge(eval, {int(msg[0]), msg[1], int(msg[2])});
+      }
+      log.eval(eval);
+    }
+  }
+  for (int rank = 1; rank < size; ++rank) {
+    if (layout.placement_of(rank)) continue;
+    int done = 1;
+    MPI_Send(&done, 1, MPI_INT, rank, kReleaseTag, world);
+  }
+}
+
+void wait_until_released(MPI_Comm world) {
+  int done = 0;
+  polite_recv(&done, 1, MPI_INT, 0, kReleaseTag, world);
+}
+
+void MpiReporter::step(const StepReport& r) {
+  const double msg[6] = {double(r.step), r.loss_sum, double(r.micro_batches), r.grad_norm, r.lr,
+                         r.ms};
+  MPI_Send(msg, 6, MPI_DOUBLE, 0, kStepTag, world_);
+}
+
+void MpiReporter::eval(const EvalReport& r) {
+  const double msg[3] = {double(r.step), r.loss_sum, double(r.micro_batches)};
+  MPI_Send(msg, 3, MPI_DOUBLE, 0, kEvalTag, world_);
+}
+
+}  // namespace parcae::runtime
