@@ -16,7 +16,8 @@
 //   rollback:    with no preemption notice, a stage that lost every replica
 //                lost its layers: restart from the checkpoint.
 // restart(type) is 'add' when the target needs more instances than survive of
-// the old grid (D*P - n_out), as the artifact's monte_carlo.py.
+// the old grid (D*P - n_out), as the artifact's monte_carlo.py, or, with
+// CostConstants::spares_in_job, more than survive in the whole job (N - n_out).
 // Two deliberate differences from the artifact: a re-partition is charged for
 // every new stage's missing layers (the artifact keeps only the last stage's),
 // and keeping the configuration when only spares were preempted costs nothing.
