@@ -40,6 +40,9 @@ void add_options(po::options_description& o) {
       ("model", po::value<std::string>()->default_value("small"), "tiny | small | gpt2-124m")
       ("micro-batch", po::value<int>()->default_value(4), "sequences per micro-batch (B)")
       ("seq", po::value<int>(), "context length T (default: the model's)")
+      ("channels", po::value<int>(), "override the preset's channels C")
+      ("layers", po::value<int>(), "override the preset's transformer blocks L")
+      ("heads", po::value<int>(), "override the preset's attention heads H (must divide C)")
       ("data", po::value<std::string>(), "training token file (parcae data prepare); default: built-in synthetic corpus")
       ("val-data", po::value<std::string>(), "validation token file (default: DATA with .val.bin, if it exists)")
       ("steps", po::value<int>()->default_value(50), "optimizer steps")
@@ -66,6 +69,9 @@ TrainConfig config_from(const po::variables_map& vm) {
   c.model = model::GptConfig::preset(vm["model"].as<std::string>());
   c.model.micro_batch = vm["micro-batch"].as<int>();
   if (vm.count("seq")) c.model.seq_len = vm["seq"].as<int>();
+  if (vm.count("channels")) c.model.channels = vm["channels"].as<int>();
+  if (vm.count("layers")) c.model.layers = vm["layers"].as<int>();
+  if (vm.count("heads")) c.model.heads = vm["heads"].as<int>();
   if (vm.count("data")) {
     c.data_path = vm["data"].as<std::string>();
     const auto dot = c.data_path.rfind(".bin");

@@ -1,4 +1,5 @@
 // Reading and writing the token-file format (see token_file.hpp).
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -27,12 +28,15 @@ void store_le(unsigned char* p, T value) {
 TokenData read_token_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path + ": cannot open token file");
-  unsigned char header[kTokenHeaderBytes];
-  if (!in.read(reinterpret_cast<char*>(header), sizeof header)) {
-    throw InputError(path + ": truncated token file (shorter than its 32-byte header)");
-  }
-  if (std::memcmp(header, kTokenMagic, sizeof kTokenMagic) != 0) {
+  unsigned char header[kTokenHeaderBytes] = {};
+  in.read(reinterpret_cast<char*>(header), sizeof header);
+  const auto got = static_cast<std::size_t>(in.gcount());
+  // A foreign file is named as such even when it is shorter than a header.
+  if (std::memcmp(header, kTokenMagic, std::min(got, sizeof kTokenMagic)) != 0 || got == 0) {
     throw InputError(path + ": not a parcae token file (bad magic; make one with `parcae data prepare`)");
+  }
+  if (got < sizeof header) {
+    throw InputError(path + ": truncated token file (shorter than its 32-byte header)");
   }
   const auto version = load_le<std::uint32_t>(header + 8);
   const auto width = load_le<std::uint32_t>(header + 12);

@@ -42,7 +42,7 @@ parcae_cli_shared_test(trace_show_json 0 "\"preemptions\": 167"
   trace show ${PARCAE_TRACE} --json)
 parcae_cli_shared_test(trace_show_window_json 0 "\"n_min\": 14"
   trace show ${PARCAE_TRACE} --start-hour 10 --end-hour 11 --json)
-parcae_cli_shared_test(trace_fit 0 "--alloc-rate 0.0153" trace fit ${PARCAE_TRACE})
+parcae_cli_shared_test(trace_fit 0 "--alloc-rate 0.0152" trace fit ${PARCAE_TRACE})
 
 parcae_cli_test(data_missing_text 2 "--text: cannot open 'nope.txt'"
   data prepare --text nope.txt --out /tmp/parcae_cli_never.bin)
@@ -50,3 +50,15 @@ parcae_cli_test(data_no_action 2 "usage: parcae data prepare" data)
 parcae_cli_shared_test(data_prepare 0 "[0-9]+ tokens"
   data prepare --text ${PARCAE_SHARED_DIR}/data/tinyshakespeare.txt
   --out ${CMAKE_BINARY_DIR}/shakespeare.bin)
+
+parcae_cli_test(train_bad_heads 2 "heads \\(5\\) must divide channels" train --model tiny --heads 5)
+parcae_cli_test(train_config_file 2 "heads \\(5\\) must divide channels" train --config ${PARCAE_CLI_DATA}/bad_heads.ini)
+parcae_cli_test(train_missing_data 2 "nope.bin: cannot open token file" train --model tiny --data nope.bin)
+parcae_cli_test(train_wrong_magic 2 "bad_op.csv: not a parcae token file" train --model tiny --data ${PARCAE_CLI_DATA}/bad_op.csv)
+parcae_cli_test(train_context_longer_than_data 2 "cannot fill one sample of context 64"
+  train --model tiny --data ${PARCAE_CLI_DATA}/short.bin)
+parcae_cli_test(train_synthetic 0 "val loss" train --model tiny --steps 3 --global-batch 4 --micro-batch 2)
+parcae_cli_test(predict_bad_predictor 2 "unknown predictor 'bogus'" predict --predictors bogus)
+parcae_cli_test(predict_bad_horizon 2 "--horizon must be at least 1" predict --horizon 0)
+parcae_cli_shared_test(predict_json 0 "\"predictor\": \"last-value\""
+  predict --trace ${PARCAE_TRACE} --predictors last-value --json)
