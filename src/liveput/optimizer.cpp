@@ -50,14 +50,16 @@ Config config_at(const TransitionTable& table, int index) {
 }
 
 // Expands every label of `from` over one forecast interval.
+// Labels below `floor` cannot reach the best value: they are not expanded.
 std::vector<Label> expand(TransitionTable& table, const std::vector<Label>& from, int n_before,
-                          const Interval& event, std::optional<int> forced_target) {
+                          const Interval& event, std::optional<int> forced_target, double floor) {
   const CostModel& m = table.model();
   const auto& configs = m.configs();
   const double interval_ms = m.constants().interval_ms();
   Step step(configs.size());
   for (std::size_t li = 0; li < from.size(); ++li) {
     const Label& l = from[li];
+    if (l.samples < floor) continue;
     const Config current = config_at(table, l.config);
     bool any = false;
     if (current.instances() <= n_before) {
@@ -67,7 +69,7 @@ std::vector<Label> expand(TransitionTable& table, const std::vector<Label>& from
         if (forced_target && *forced_target != static_cast<int>(t)) continue;
         const double cost = e.by_target[t].expected_ms;
         const IntervalOutcome o = account_interval(
-            interval_ms, l.pending_ms, cost, m.restart_ms(configs[t], RestartKind::remove));
+            interval_ms, l.pending_ms, cost, table.coster().restart_ms(t, RestartKind::remove));
         step.offer({l.samples + m.samples_per_s(configs[t]) * o.train_s, o.pending_ms,
                     static_cast<int>(li), static_cast<int>(t)});
         any = true;
@@ -84,15 +86,49 @@ struct Search {
   int best = -1;
 };
 
+// bound[i] = samples of intervals i.. at best(N) and no cost.
+std::vector<double> ideal_remaining(const CostModel& m, std::span<const Interval> future) {
+  std::vector<double> bound(future.size() + 1, 0.0);
+  for (std::size_t i = future.size(); i-- > 0;)
+    bound[i] = bound[i + 1] +
+               m.constants().interval_s * m.samples_per_s(m.best_config(future[i].n));
+  return bound;
+}
+
+// The better of two simple paths (keep the configuration while it fits, or
+// best(N) every interval): a value the optimum reaches at least.
+double known_path_value(TransitionTable& table, const PlannerState& state,
+                        std::span<const Interval> future) {
+  const CostModel& m = table.model();
+  std::vector<Config> keep, best;
+  Config current = state.config;
+  for (const Interval& iv : future) {
+    if (!current.training() || current.instances() > iv.n) current = m.best_config(iv.n);
+    keep.push_back(current);
+    best.push_back(m.best_config(iv.n));
+  }
+  return std::max(evaluate_path(table, state, future, keep),
+                  evaluate_path(table, state, future, best));
+}
+
 Search run(TransitionTable& table, const PlannerState& state, std::span<const Interval> future,
            std::optional<int> forced_first) {
   Search s;
   const int start = table.index_of(state.config);
   s.steps.push_back({Label{0.0, state.pending_ms, -1, state.config.training() ? start : -1}});
+  // Branch and bound: a label at step i can add at most the ideal samples of
+  // intervals i.. (best(N) at no cost); below the value of a known path it is
+  // dropped before its transitions are computed. Exact, and it spares most of
+  // the transition entries of a cold cache.
+  const std::vector<double> bound = forced_first ? std::vector<double>(future.size() + 1, 0.0)
+                                                 : ideal_remaining(table.model(), future);
+  const double known = forced_first ? 0.0 : known_path_value(table, state, future);
+  const double slack = 1e-9 * std::max(1.0, known);
   int n = state.n;
   for (std::size_t i = 0; i < future.size(); ++i) {
+    const double floor = forced_first ? -1.0 : known - bound[i] - slack;
     s.steps.push_back(expand(table, s.steps.back(), n, future[i],
-                             i == 0 ? forced_first : std::nullopt));
+                             i == 0 ? forced_first : std::nullopt, floor));
     n = future[i].n;
   }
   const auto& last = s.steps.back();
