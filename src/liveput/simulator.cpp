@@ -4,6 +4,7 @@
 #include <numeric>
 #include <random>
 
+#include "parcae/liveput/decision.hpp"
 #include "parcae/liveput/simulator.hpp"
 
 namespace parcae::liveput {
@@ -17,54 +18,26 @@ std::vector<Interval> OracleForecaster::forecast(const trace::Series& series, in
 
 namespace {
 
-struct Running {
-  Config config;
-  double pending_ms = 0.0;
-  bool stopped = false;  // was training and had to stop: resuming is a rollback
-  int n_before = 0;
-};
-
-// When the plan does not fit what really happened: the configuration that
-// trains most in this interval, given the real event.
-Config fallback(TransitionTable& table, const Running& run, const Interval& ev) {
-  const CostModel& m = table.model();
-  const auto& configs = m.configs();
-  const TransitionEntry& e = table.entry(run.n_before, run.config, ev.n_out);
-  Config best{};
-  double best_samples = -1.0;
-  for (std::size_t t = 0; t < configs.size(); ++t) {
-    if (configs[t].instances() > ev.n) continue;
-    const IntervalOutcome o = account_interval(m.constants().interval_ms(), run.pending_ms,
-                                               e.by_target[t].expected_ms,
-                                               m.restart_ms(configs[t], RestartKind::remove));
-    const double samples = m.samples_per_s(configs[t]) * o.train_s;
-    if (samples > best_samples) best = configs[t], best_samples = samples;
-  }
-  return best;
-}
-
-double sampled_cost(TransitionTable& table, const Running& run, const Interval& ev, Config target,
+double sampled_cost(TransitionTable& table, const JobState& run, const Interval& ev, Config target,
                     std::mt19937_64& rng) {
   const Config from = run.config;
-  std::vector<int> ids(run.n_before);
+  std::vector<int> ids(run.n);
   std::iota(ids.begin(), ids.end(), 0);
   std::vector<int> survivors(from.pp, from.dp);
-  const int n_out = std::min(ev.n_out, run.n_before);
+  const int n_out = std::min(ev.n_out, run.n);
   for (int j = 0; j < n_out; ++j) {
-    std::uniform_int_distribution<int> pick(j, run.n_before - 1);
+    std::uniform_int_distribution<int> pick(j, run.n - 1);
     std::swap(ids[j], ids[pick(rng)]);
     if (ids[j] < from.instances()) --survivors[ids[j] % from.pp];
   }
-  return table.coster().cost(from, survivors, n_out, run.n_before, target).ms;
+  return table.coster().cost(from, survivors, n_out, run.n, target).ms;
 }
 
-double migration_ms(TransitionTable& table, const Running& run, const Interval& ev, Config target,
+// The cost charged when the event is applied: expected (as the artifact), or drawn.
+double migration_ms(TransitionTable& table, const JobState& run, const Interval& ev, Config target,
                     const SimulationOptions& options, std::mt19937_64& rng) {
-  const CostModel& m = table.model();
-  if (!run.config.training())
-    return run.stopped ? m.rollback_ms(target) : table.coster().start_cost(target).ms;
-  if (options.sample_seed) return sampled_cost(table, run, ev, target, rng);
-  return table.entry(run.n_before, run.config, ev.n_out).by_target[table.index_of(target)].expected_ms;
+  if (options.sample_seed && run.config.training()) return sampled_cost(table, run, ev, target, rng);
+  return expected_migration_ms(table, run, ev, target);
 }
 
 }  // namespace
@@ -78,19 +51,18 @@ PolicyResult simulate_liveput(TransitionTable& table, const trace::Series& serie
   r.policy = name;
   std::mt19937_64 rng(options.sample_seed.value_or(0));
   const Interval& first = series.intervals.at(span.begin);
-  Running run{{}, 0.0, false, first.n - first.n_in + first.n_out};
+  JobState run{first.n - first.n_in + first.n_out, {}, 0.0, false};
   for (int i = span.begin; i < span.end; ++i) {
     const Interval& ev = series.intervals[i];
     const auto t0 = clock::now();
     const auto future = forecaster.forecast(series, i, span.end, options.look_ahead);
-    Config target = plan(table, {run.n_before, run.config, run.pending_ms}, future).next;
+    const Config target = decide(table, run, ev, future);
     r.decision_ms += std::chrono::duration<double, std::milli>(clock::now() - t0).count();
-    if (target.instances() > ev.n || !target.training()) target = fallback(table, run, ev);
 
     if (!target.training()) {
       ++r.idle_intervals;
       if (run.config.training()) run.stopped = true;
-      run = {target, 0.0, run.stopped, ev.n};
+      run = {ev.n, target, 0.0, run.stopped};
       r.timeline.push_back({target, 0.0, r.samples, 0.0});
       continue;
     }
@@ -103,7 +75,7 @@ PolicyResult simulate_liveput(TransitionTable& table, const trace::Series& serie
     r.samples += samples;
     r.overhead_s += o.busy_ms / 1000.0;
     r.timeline.push_back({target, samples, r.samples, o.busy_ms});
-    run = {target, o.pending_ms, false, ev.n};
+    run = {ev.n, target, o.pending_ms, false};
   }
   return r;
 }
