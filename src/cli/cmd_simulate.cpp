@@ -50,9 +50,13 @@ void add_cost_model_options(po::options_description& options) {
       ("process-start-ms", po::value<double>()->default_value(k.process_start_ms), "process start")
       ("checkpoint-ms", po::value<double>()->default_value(k.checkpoint_ms), "checkpoint save + load (reactive)")
       ("layer-build-ms", po::value<double>()->default_value(k.layer_build_ms), "model build per layer of a stage")
+      ("rebuild-base-ms", po::value<double>()->default_value(k.rebuild_base_ms), "communicator rebuild, fixed part")
       ("rebuild-add-ms", po::value<double>()->default_value(k.rebuild_add_ms), "communicator rebuild per group, additions")
       ("rebuild-remove-ms", po::value<double>()->default_value(k.rebuild_remove_ms), "communicator rebuild per group, removals")
       ("rollback-extra-ms", po::value<double>()->default_value(k.rollback_extra_ms), "checkpoint load on a rollback")
+      ("build-layers", po::value<int>()->default_value(k.build_layers), "layers built per model build: layer-build-ms x ceil(build-layers / pp)")
+      ("embedding-bytes", po::value<double>()->default_value(k.embedding_bytes), "embedding sent in every model build")
+      ("bytes-per-param", po::value<double>()->default_value(k.bytes_per_param), "model state per parameter (fp32 + two Adam moments)")
       ("spares-in-job", po::value<bool>()->default_value(false),
        "spares are parked ranks of the running job: only newly allocated instances need a "
        "re-rendezvous (false: the artifact's rule, any instance joining the grid does)")
@@ -98,6 +102,10 @@ liveput::CostModel cost_model_from(const po::variables_map& vm) {
   k.rebuild_add_ms = vm["rebuild-add-ms"].as<double>();
   k.rebuild_remove_ms = vm["rebuild-remove-ms"].as<double>();
   k.rollback_extra_ms = vm["rollback-extra-ms"].as<double>();
+  k.rebuild_base_ms = vm["rebuild-base-ms"].as<double>();
+  k.build_layers = vm["build-layers"].as<int>();
+  k.embedding_bytes = vm["embedding-bytes"].as<double>();
+  k.bytes_per_param = vm["bytes-per-param"].as<double>();
   k.spares_in_job = vm["spares-in-job"].as<bool>();
   const std::string transfer = vm["repartition-transfer"].as<std::string>();
   using Transfer = CostConstants::RepartitionTransfer;
@@ -109,7 +117,7 @@ liveput::CostModel cost_model_from(const po::variables_map& vm) {
   LayerParams layers;
   if (from_layers) {
     layers = measured_layers;
-    k.build_layers = static_cast<int>(layers.size()) - 2;
+    if (vm["build-layers"].defaulted()) k.build_layers = static_cast<int>(layers.size()) - 2;
   } else if (mode == "paper") {
     layers = paper_gpt_1_5b_layers();
   } else if (mode == "shape") {
@@ -118,8 +126,8 @@ liveput::CostModel cost_model_from(const po::variables_map& vm) {
     if (n_layer < 1 || hidden < 1 || vocab < 1 || seq < 1)
       throw InputError("--layers, --hidden, --vocab and --seq-len must be >= 1");
     layers = gpt_layers(n_layer, hidden, vocab, seq);
-    k.build_layers = n_layer;
-    k.embedding_bytes = 4.0 * vocab * hidden;
+    if (vm["build-layers"].defaulted()) k.build_layers = n_layer;
+    if (vm["embedding-bytes"].defaulted()) k.embedding_bytes = 4.0 * vocab * hidden;
   } else {
     throw InputError("--cost-model: unknown '" + mode + "' (paper or shape)");
   }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <utility>
 
 #include "parcae/error.hpp"
 
@@ -83,14 +85,20 @@ double CostModel::rollback_ms(Config c) const {
 }
 
 void validate(const CostConstants& k) {
-  const double values[] = {k.rendezvous_ms, k.process_start_ms, k.checkpoint_ms,
-                           k.layer_build_ms, k.embedding_bytes, k.rebuild_base_ms,
-                           k.rebuild_add_ms, k.rebuild_remove_ms, k.bytes_per_param,
-                           k.notice_s, k.rollback_extra_ms};
-  for (double v : values)
-    if (!(v >= 0.0) || !std::isfinite(v)) throw InputError("cost constants must be finite and >= 0");
-  if (!(k.interval_s > 0.0)) throw InputError("the interval must be > 0 seconds");
-  if (k.build_layers < 0) throw InputError("build_layers must be >= 0");
+  // Named as the command-line options that set them.
+  const std::pair<const char*, double> values[] = {
+      {"rendezvous-ms", k.rendezvous_ms},     {"process-start-ms", k.process_start_ms},
+      {"checkpoint-ms", k.checkpoint_ms},     {"layer-build-ms", k.layer_build_ms},
+      {"embedding-bytes", k.embedding_bytes}, {"rebuild-base-ms", k.rebuild_base_ms},
+      {"rebuild-add-ms", k.rebuild_add_ms},   {"rebuild-remove-ms", k.rebuild_remove_ms},
+      {"bytes-per-param", k.bytes_per_param}, {"notice-seconds", k.notice_s},
+      {"rollback-extra-ms", k.rollback_extra_ms}};
+  for (const auto& [name, v] : values)
+    if (!(v >= 0.0) || !std::isfinite(v))
+      throw InputError(std::string("--") + name + ": must be a finite number >= 0, got " +
+                       std::to_string(v));
+  if (!(k.interval_s > 0.0)) throw InputError("--interval-seconds: must be > 0");
+  if (k.build_layers < 0) throw InputError("--build-layers: must be >= 0");
 }
 
 }  // namespace parcae::liveput
