@@ -119,6 +119,12 @@ liveput::CostModel cost_model_from(const po::variables_map& vm) {
     layers = measured_layers;
     if (vm["build-layers"].defaulted()) k.build_layers = static_cast<int>(layers.size()) - 2;
   } else if (mode == "paper") {
+    // The artifact's layer sizes and model-build constants are GPT-1.5B's;
+    // another model's table with them would give silently wrong migration costs.
+    const std::string file = std::filesystem::path(source).filename().string();
+    if (file.rfind("gpt-1.5b", 0) != 0)
+      throw InputError("--cost-model paper: the paper's layer sizes are GPT-1.5B's; for " + file +
+                       " use --cost-model shape with --layers/--hidden/--vocab/--seq-len");
     layers = paper_gpt_1_5b_layers();
   } else if (mode == "shape") {
     const int n_layer = vm["layers"].as<int>(), hidden = vm["hidden"].as<int>();
