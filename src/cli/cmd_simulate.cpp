@@ -34,7 +34,7 @@ void add_cost_model_options(po::options_description& options) {
        "activations of one micro-batch between stages (pipeline model; default GPT-1.5B, seq 1024, fp32)")
       ("max-instances", po::value<int>()->default_value(32), "largest cluster (pipeline model)")
       ("p2p", po::value<std::string>()->value_name("FILE"),
-       "p2p transfer table bytes,microseconds (default: p2p_10gbps.csv beside the profile)")
+       "p2p transfer table bytes,microseconds (default: p2p_10gbps.csv beside the profile, else the paper's table built in)")
       ("cost-model", po::value<std::string>()->default_value("paper"),
        "layer sizes: 'paper' (the artifact's GPT-1.5B sizes) or 'shape' (from --layers/--hidden/--vocab/--seq-len)")
       ("layers", po::value<int>()->default_value(48), "transformer blocks (cost-model shape)")
@@ -71,10 +71,12 @@ liveput::CostModel cost_model_from(const po::variables_map& vm) {
   if (vm.count("profile") == from_layers)
     throw InputError("give one of --profile (a throughput table) or --layer-costs");
   const std::string source = vm[from_layers ? "layer-costs" : "profile"].as<std::string>();
-  const std::string p2p_path =
-      vm.count("p2p") ? vm["p2p"].as<std::string>()
-                      : (std::filesystem::path(source).parent_path() / "p2p_10gbps.csv").string();
-  P2pTable p2p = read_p2p_file(p2p_path);
+  // --p2p, else p2p_10gbps.csv beside the profile, else the built-in copy of it.
+  const std::string beside =
+      (std::filesystem::path(source).parent_path() / "p2p_10gbps.csv").string();
+  P2pTable p2p = vm.count("p2p")                   ? read_p2p_file(vm["p2p"].as<std::string>())
+                 : std::filesystem::exists(beside) ? read_p2p_file(beside)
+                                                   : paper_p2p_10gbps();
   ThroughputTable table;
   LayerParams measured_layers;
   if (from_layers) {

@@ -62,3 +62,10 @@ parcae_cli_test(predict_bad_predictor 2 "unknown predictor 'bogus'" predict --pr
 parcae_cli_test(predict_bad_horizon 2 "--horizon must be at least 1" predict --horizon 0)
 parcae_cli_shared_test(predict_json 0 "\"predictor\": \"last-value\""
   predict --trace ${PARCAE_TRACE} --predictors last-value --json)
+
+set(PARCAE_GPT15 ${PARCAE_SHARED_DIR}/profiles/gpt-1.5b_mbs1_gbs128.csv)
+parcae_cli_shared_test(simulate_reproduces_reactive 0 "1171346.2"
+  simulate --trace ${PARCAE_TRACE} --profile ${PARCAE_GPT15} --policies ideal,reactive)
+parcae_cli_shared_test(plan_more_instances_than_nodes 2 "--dp x --pp = 32 > --nodes 7"
+  plan --profile ${PARCAE_GPT15} --nodes 7 --dp 4 --pp 8 --future "7,0,0")
+parcae_cli_test(simulate_missing_profile 2 "nope.csv" simulate --trace nope.csv --profile nope.csv)

@@ -27,4 +27,9 @@ class P2pTable {
 P2pTable parse_p2p(std::istream& in, const std::string& source);
 P2pTable read_p2p_file(const std::string& path);
 
+// The paper's measured table, built in so the program runs without ../shared:
+// the same 29 rows as ../shared/profiles/p2p_10gbps.csv (Parcae artifact,
+// liveput/cost.py, 32 AWS p3.2xlarge on a 10 Gb/s network).
+P2pTable paper_p2p_10gbps();
+
 }  // namespace parcae::liveput
