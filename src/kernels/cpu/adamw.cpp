@@ -11,16 +11,23 @@ void adamw_update(float* params, const float* grads, float* m, float* v, std::in
                   const AdamW& hp, std::int64_t step) {
   // Bias correction undoes the zero start of m and v (Adam, Kingma & Ba, §3);
   // computed in double once, since beta2^step underflows float precision slowly.
-  const float c1 = static_cast<float>(1.0 - std::pow(static_cast<double>(hp.beta1), step));
-  const float c2 = static_cast<float>(1.0 - std::pow(static_cast<double>(hp.beta2), step));
-#pragma omp parallel for simd
+  // The step is memory-bound only if the arithmetic is cheap: one divide and
+  // one square root per coordinate (the corrections become multiplies), and
+  // the hyperparameters in locals, which the compiler cannot otherwise keep in
+  // registers across the stores into the (possibly aliasing) arrays.
+  const float inv_c1 = static_cast<float>(1.0 / (1.0 - std::pow(static_cast<double>(hp.beta1), step)));
+  const float inv_c2 = static_cast<float>(1.0 / (1.0 - std::pow(static_cast<double>(hp.beta2), step)));
+  const float b1 = hp.beta1, b2 = hp.beta2, lr = hp.lr, eps = hp.eps, wd = hp.weight_decay;
+#pragma omp parallel for schedule(static)
   for (std::int64_t i = 0; i < N; ++i) {
     const float g = grads[i];
-    m[i] = hp.beta1 * m[i] + (1.0f - hp.beta1) * g;
-    v[i] = hp.beta2 * v[i] + (1.0f - hp.beta2) * g * g;
-    const float m_hat = m[i] / c1;
-    const float v_hat = v[i] / c2;
-    params[i] -= hp.lr * (m_hat / (std::sqrt(v_hat) + hp.eps) + hp.weight_decay * params[i]);
+    const float mi = b1 * m[i] + (1.0f - b1) * g;
+    const float vi = b2 * v[i] + (1.0f - b2) * g * g;
+    m[i] = mi;
+    v[i] = vi;
+    const float m_hat = mi * inv_c1;
+    const float v_hat = vi * inv_c2;
+    params[i] -= lr * (m_hat / (std::sqrt(v_hat) + eps) + wd * params[i]);
   }
 }
 
