@@ -111,6 +111,8 @@ struct BenchTarget {
 
 const BenchTarget kTargets[] = {
     {"optimizer", "liveput decisions over a trace replay (warm and cold cache)", bench_optimizer},
+    {"pipeline", "1F1B efficiency vs its ideal, bucketed vs plain allreduce (under mpirun)",
+     bench_pipeline},
 };
 
 void print_targets(std::ostream& out) {

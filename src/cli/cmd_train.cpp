@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "command.hpp"
+#include "mpi_session.hpp"
 #include "parcae/error.hpp"
 #include "parcae/runtime/trainer.hpp"
 
@@ -17,22 +18,6 @@ namespace parcae::cli {
 namespace {
 
 using runtime::TrainConfig;
-
-// MPI_Init / MPI_Finalize around the job: every rank finalises together.
-class MpiSession {
- public:
-  MpiSession(int* argc, char*** argv) { MPI_Init(argc, argv); }
-  ~MpiSession() { MPI_Finalize(); }
-  int rank() const { return query(MPI_Comm_rank); }
-  int size() const { return query(MPI_Comm_size); }
-
- private:
-  static int query(int (*f)(MPI_Comm, int*)) {
-    int value = 0;
-    f(MPI_COMM_WORLD, &value);
-    return value;
-  }
-};
 
 void add_options(po::options_description& o) {
   const TrainConfig d;
@@ -113,26 +98,11 @@ void set_threads(const po::variables_map& vm) {
 }
 
 int train(const TrainConfig& cfg, const runtime::TrainData& data, int rank, int size) {
-  if (size == 1) {  // a lone process: coordinator and the single worker
-    runtime::ProgressLog log(cfg, std::cerr);
-    runtime::LocalReporter reporter(log);
-    runtime::Groups groups(MPI_COMM_WORLD, /*first_worker_rank=*/0);
-    runtime::run_worker(cfg, data, groups, reporter);
-    log.finish();
-    return 0;
-  }
-  if (rank == 0) {
+  if (rank == 0 && size > 1) {
     std::cerr << "parcae train: " << cfg.model.describe() << ", " << cfg.dp << "x" << cfg.pp
               << " on " << size - 1 << " workers, global batch " << cfg.global_batch << "\n";
-    runtime::ProgressLog log(cfg, std::cerr);
-    runtime::run_coordinator(cfg, MPI_COMM_WORLD, log);
-    log.finish();
-    return 0;
   }
-  runtime::Groups groups(MPI_COMM_WORLD);
-  runtime::MpiReporter reporter(MPI_COMM_WORLD);
-  runtime::run_worker(cfg, data, groups, reporter);
-  if (!groups.active()) runtime::wait_until_released(MPI_COMM_WORLD);
+  runtime::run_job(cfg, data, std::cerr);
   return 0;
 }
 

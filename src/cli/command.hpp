@@ -39,6 +39,7 @@ int run_train(int argc, char** argv);
 int run_plan(int argc, char** argv);
 int run_simulate(int argc, char** argv);
 int run_bench(int argc, char** argv);
+int bench_pipeline(int argc, char** argv);  // bench_pipeline.cpp
 }  // namespace parcae::cli
 
 namespace parcae::liveput { class CostModel; }

@@ -62,6 +62,7 @@ ProgressLog::~ProgressLog() {
 }
 
 void ProgressLog::step(const StepReport& r) {
+  history_.push_back(r);
   last_loss_ = r.loss_sum / r.micro_batches;
   const double tokens = double(cfg_.global_batch) * cfg_.model.seq_len;
   const double tokens_per_s = r.ms > 0 ? tokens / (r.ms / 1000.0) : 0.0;
@@ -69,7 +70,9 @@ void ProgressLog::step(const StepReport& r) {
     metrics_ << "{\"step\": " << r.step << ", \"loss\": " << exact(last_loss_)
              << ", \"grad_norm\": " << exact(r.grad_norm) << ", \"lr\": " << exact(r.lr)
              << ", \"ms\": " << exact(r.ms) << ", \"tokens_per_s\": " << exact(tokens_per_s)
-             << "}\n";
+             << ", \"pipeline_ms\": " << exact(r.pipeline_ms)
+             << ", \"compute_ms\": " << exact(r.compute_ms)
+             << ", \"allreduce_ms\": " << exact(r.allreduce_ms) << "}\n";
   }
   if (r.step % cfg_.log_every == 0 || r.step == cfg_.steps - 1) {
     char line[160];
@@ -105,6 +108,9 @@ void merge(StepReport& total, const StepReport& part) {
   total.micro_batches += part.micro_batches;
   total.grad_norm = part.grad_norm;
   total.ms = std::max(total.ms, part.ms);
+  total.pipeline_ms = std::max(total.pipeline_ms, part.pipeline_ms);
+  total.compute_ms = std::max(total.compute_ms, part.compute_ms);
+  total.allreduce_ms = std::max(total.allreduce_ms, part.allreduce_ms);
 }
 
 void merge(EvalReport& total, const EvalReport& part) {

@@ -2,6 +2,7 @@
 #include "parcae/runtime/stage_executor.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 #include "parcae/runtime/schedule.hpp"
 
@@ -12,6 +13,11 @@ namespace {
 // sends both ways to one neighbour can never confuse them.
 int activation_tag(int m) { return 2 * m; }
 int gradient_tag(int m) { return 2 * m + 1; }
+
+using Clock = std::chrono::steady_clock;
+double ms_between(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
 
 }  // namespace
 
@@ -59,8 +65,11 @@ double StageExecutor::forward(Slot& slot, int m, const BatchSource& source) {
 double StageExecutor::train(int micro_batches, const BatchSource& source, float dloss) {
   ensure_slots(std::min(micro_batches, P_ - s_ + 1));
   double loss = 0.0;
+  compute_ms_ = 0.0;
   for (const Op& op : one_f_one_b(s_, P_, micro_batches)) {
     Slot& slot = slot_for(op.micro_batch);
+    const bool computes = op.kind == OpKind::forward || op.kind == OpKind::backward;
+    const auto start = computes ? Clock::now() : Clock::time_point{};
     switch (op.kind) {
       case OpKind::recv_activation:
         transport_->recv(slot.input, s_ - 1, activation_tag(op.micro_batch));
@@ -84,6 +93,7 @@ double StageExecutor::train(int micro_batches, const BatchSource& source, float 
         slot.grad_send = transport_->send(slot.dinp, s_ - 1, gradient_tag(op.micro_batch));
         break;
     }
+    if (computes) compute_ms_ += ms_between(start, Clock::now());
   }
   if (transport_) transport_->wait_sends();
   for (auto& slot : slots_) slot.act_send = slot.grad_send = kNone;

@@ -16,6 +16,7 @@ namespace parcae::runtime {
 namespace {
 
 constexpr int kStepTag = 9001, kEvalTag = 9002, kReleaseTag = 9003;
+constexpr int kStepFields = 9;  // a StepReport as doubles, in declaration order
 constexpr std::size_t kSyntheticBytes = 1 << 20;
 
 // A blocking receive that sleeps between polls: a waiting rank must not burn
@@ -51,6 +52,10 @@ std::vector<double> estimated_layer_costs(const model::GptConfig& m) {
   costs.front() = C;
   costs.back() = 2 * C * Vp + 5 * Vp;
   return costs;
+}
+
+double ms_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
 double global_grad_norm(const model::Stage& stage, MPI_Comm pipeline, int stages) {
@@ -107,19 +112,25 @@ void run_worker(const TrainConfig& cfg, const TrainData& data, Groups& groups,
       data::fill_batch(data.train, cfg.seed, step, sample, B, T, tokens, targets);
     };
     const double loss = executor.train(share.count, train_batch, dloss);
+    const double pipeline_ms = ms_since(start);
+    double compute_ms = executor.last_compute_ms();
+    if (P > 1) MPI_Allreduce(MPI_IN_PLACE, &compute_ms, 1, MPI_DOUBLE, MPI_MAX, groups.pipeline());
 
+    const auto reduce_start = std::chrono::steady_clock::now();
     std::vector<std::span<float>> grads;
     for (int l = stage.first_layer(); l < stage.end_layer(); ++l) grads.emplace_back(stage.grad(l));
     collective.allreduce_sum(grads);
+    const double allreduce_ms = ms_since(reduce_start);
     const double norm = global_grad_norm(stage, groups.pipeline(), P);
     if (cfg.grad_clip > 0 && norm > cfg.grad_clip) {
       stage.scale_grads(static_cast<float>(cfg.grad_clip / (norm + 1e-6)));
     }
     adamw.lr = static_cast<float>(cfg.lr.at(step));
     stage.adamw_step(adamw);
-    const double ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    if (reports) reporter.step({step, loss, share.count, norm, adamw.lr, ms});
+    if (reports) {
+      reporter.step({step, loss, share.count, norm, adamw.lr, ms_since(start), pipeline_ms,
+                     compute_ms, allreduce_ms});
+    }
 
     if (data.val && eval_due(cfg, step)) {
       const BatchSource val_batch = [&](int m, std::span<int> tokens, std::span<int> targets) {
@@ -132,8 +143,7 @@ void run_worker(const TrainConfig& cfg, const TrainData& data, Groups& groups,
   }
 }
 
-void run_coordinator(const TrainConfig& cfg, MPI_Comm world, ProgressLog& log) {
-  const bool has_val = !cfg.data_path.empty() ? !cfg.val_path.empty() : true;
+void run_coordinator(const TrainConfig& cfg, bool has_val, MPI_Comm world, ProgressLog& log) {
   // Each replica's last stage reports; receiving from each by name keeps the
   // steps in order (MPI orders messages per sender, not across senders).
   int size = 0;
@@ -146,9 +156,10 @@ void run_coordinator(const TrainConfig& cfg, MPI_Comm world, ProgressLog& log) {
   for (int step = 0; step < cfg.steps; ++step) {
     StepReport total;
     for (int source : reporters) {
-      double msg[6];
-      polite_recv(msg, 6, MPI_DOUBLE, source, kStepTag, world);
-      merge(total, {int(msg[0]), msg[1], int(msg[2]), msg[3], msg[4], msg[5]});
+      double msg[kStepFields];
+      polite_recv(msg, kStepFields, MPI_DOUBLE, source, kStepTag, world);
+      merge(total, {int(msg[0]), msg[1], int(msg[2]), msg[3], msg[4], msg[5], msg[6], msg[7],
+                    msg[8]});
     }
     log.step(total);
     if (has_val && eval_due(cfg, step)) {
@@ -168,15 +179,54 @@ void run_coordinator(const TrainConfig& cfg, MPI_Comm world, ProgressLog& log) {
   }
 }
 
+std::vector<StepReport> run_job(const TrainConfig& cfg, const TrainData& data, std::ostream& out) {
+  int rank = 0, size = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  if (size == 1) {
+    ProgressLog log(cfg, out);
+    LocalReporter reporter(log);
+    Groups groups(MPI_COMM_WORLD, /*first_worker_rank=*/0);
+    run_worker(cfg, data, groups, reporter);
+    log.finish();
+    return log.history();
+  }
+  if (rank == 0) {
+    ProgressLog log(cfg, out);
+    run_coordinator(cfg, data.val.has_value(), MPI_COMM_WORLD, log);
+    log.finish();
+    return log.history();
+  }
+  Groups groups(MPI_COMM_WORLD);
+  MpiReporter reporter(MPI_COMM_WORLD);
+  run_worker(cfg, data, groups, reporter);
+  if (!groups.active()) wait_until_released(MPI_COMM_WORLD);
+  return {};
+}
+
+bool oversubscribed(MPI_Comm world, int active) {
+  int rank = 0;
+  MPI_Comm_rank(world, &rank);
+  MPI_Comm node;
+  MPI_Comm_split_type(world, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &node);
+  int here = (rank >= 1 && rank <= active) ? 1 : 0, on_node = 0;
+  MPI_Allreduce(&here, &on_node, 1, MPI_INT, MPI_SUM, node);
+  MPI_Comm_free(&node);
+  int over = on_node > static_cast<int>(std::thread::hardware_concurrency()) ? 1 : 0, any = 0;
+  MPI_Allreduce(&over, &any, 1, MPI_INT, MPI_MAX, world);
+  return any != 0;
+}
+
 void wait_until_released(MPI_Comm world) {
   int done = 0;
   polite_recv(&done, 1, MPI_INT, 0, kReleaseTag, world);
 }
 
 void MpiReporter::step(const StepReport& r) {
-  const double msg[6] = {double(r.step), r.loss_sum, double(r.micro_batches), r.grad_norm, r.lr,
-                         r.ms};
-  MPI_Send(msg, 6, MPI_DOUBLE, 0, kStepTag, world_);
+  const double msg[kStepFields] = {double(r.step), r.loss_sum, double(r.micro_batches),
+                                  r.grad_norm, r.lr, r.ms, r.pipeline_ms, r.compute_ms,
+                                  r.allreduce_ms};
+  MPI_Send(msg, kStepFields, MPI_DOUBLE, 0, kStepTag, world_);
 }
 
 void MpiReporter::eval(const EvalReport& r) {

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 #include "parcae/runtime/train_config.hpp"
 
@@ -18,6 +19,11 @@ struct StepReport {
   double grad_norm = 0;  // before clipping
   double lr = 0;
   double ms = 0;  // wall time of the step on the reporting rank
+  // Where the time went: the 1F1B pipeline (on the reporting stage), the
+  // slowest stage's pure compute within it, and the data-parallel allreduce.
+  double pipeline_ms = 0;
+  double compute_ms = 0;
+  double allreduce_ms = 0;
 };
 
 struct EvalReport {
@@ -48,6 +54,7 @@ class ProgressLog {
   void finish();
 
   double last_loss() const { return last_loss_; }
+  const std::vector<StepReport>& history() const { return history_; }
   double last_val_loss() const { return last_val_loss_; }
 
  private:
@@ -56,6 +63,7 @@ class ProgressLog {
   std::ofstream metrics_;
   std::string tmp_path_;
   double last_loss_ = 0, last_val_loss_ = 0;
+  std::vector<StepReport> history_;
 };
 
 // Adds `part` into `total` (step and lr are the same on every replica).

@@ -29,6 +29,10 @@ class StageExecutor {
   // Forward only (validation). Same return value as train.
   double evaluate(int micro_batches, const BatchSource& source);
 
+  // Milliseconds the last train() spent computing (forwards and backwards),
+  // without waiting for neighbours: the stage's share of the pipeline's work.
+  double last_compute_ms() const { return compute_ms_; }
+
  private:
   struct Slot {
     model::StageActivations acts;
@@ -52,6 +56,7 @@ class StageExecutor {
   std::size_t act_floats_;  // B x T x C: one micro-batch's activation between stages
   std::vector<Slot> slots_;
   std::vector<float> dout_;  // gradient received from the next stage
+  double compute_ms_ = 0;
 };
 
 }  // namespace parcae::runtime

@@ -6,6 +6,8 @@
 #include <mpi.h>
 
 #include <optional>
+#include <ostream>
+#include <vector>
 
 #include "parcae/data/token_file.hpp"
 #include "parcae/runtime/groups.hpp"
@@ -31,8 +33,13 @@ TrainData load_train_data(const TrainConfig& cfg);
 void run_worker(const TrainConfig& cfg, const TrainData& data, Groups& groups, Reporter& reporter);
 
 // Rank 0 of a multi-rank job: merges the reports of the D replicas per step
-// and per evaluation, then releases the parked ranks.
-void run_coordinator(const TrainConfig& cfg, MPI_Comm world, ProgressLog& log);
+// and per evaluation (when the job has validation data), then releases the
+// parked ranks.
+void run_coordinator(const TrainConfig& cfg, bool has_val, MPI_Comm world, ProgressLog& log);
+
+// Whether any node runs more of the first `active` worker ranks than it has
+// cores (collective over the world): such timings measure the oversubscription.
+bool oversubscribed(MPI_Comm world, int active);
 
 // A parked rank: waits (politely, not spinning) until the coordinator releases it.
 void wait_until_released(MPI_Comm world);
@@ -58,6 +65,12 @@ class LocalReporter final : public Reporter {
  private:
   ProgressLog& log_;
 };
+
+// The whole job on MPI_COMM_WORLD, every rank calling it: a lone process plays
+// both roles, rank 0 coordinates (progress to `out`, metrics to the config's
+// file), ranks 1.. work or wait parked. Returns, on the rank that logged, every
+// step's merged report (empty elsewhere).
+std::vector<StepReport> run_job(const TrainConfig& cfg, const TrainData& data, std::ostream& out);
 
 // Whether an evaluation follows step `step` (every eval_every steps, and the last).
 bool eval_due(const TrainConfig& cfg, int step);

@@ -1,0 +1,180 @@
+// parcae bench pipeline (under mpirun): how close the 1F1B pipeline comes to
+// its ideal, and what the bucketed gradient allreduce achieves next to one
+// plain MPI_Allreduce of the same bytes, both measured in the same run.
+#include <mpi.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "command.hpp"
+#include "mpi_session.hpp"
+#include "parcae/data/corpus.hpp"
+#include "parcae/error.hpp"
+#include "parcae/model/layers.hpp"
+#include "parcae/runtime/mpi_transport.hpp"
+#include "parcae/runtime/trainer.hpp"
+
+namespace parcae::cli {
+namespace {
+
+using runtime::StepReport;
+
+std::vector<int> int_list(const std::string& text, const std::string& option) {
+  std::vector<int> out;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    try {
+      out.push_back(std::stoi(item));
+    } catch (const std::exception&) {
+      throw InputError("--" + option + ": '" + item + "' is not a whole number");
+    }
+    if (out.back() < 1) throw InputError("--" + option + ": values must be at least 1");
+  }
+  if (out.empty()) throw InputError("--" + option + ": empty list");
+  return out;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0.0 : v[v.size() / 2];
+}
+
+// Median of a field over the measured steps (the first step warms caches up).
+double median_of(const std::vector<StepReport>& steps, double StepReport::*field) {
+  std::vector<double> v;
+  for (std::size_t i = 1; i < steps.size(); ++i) v.push_back(steps[i].*field);
+  return median(v);
+}
+
+// Gradients of the whole model as per-layer buffers, summed across every
+// worker: bucketed Iallreduces vs one MPI_Allreduce of all the bytes. Returns
+// {bucketed ms, plain ms, bytes} on world rank 1, zeros elsewhere.
+std::array<double, 3> time_allreduce(const model::GptConfig& cfg, int workers, int repeats) {
+  runtime::Groups groups(MPI_COMM_WORLD);
+  groups.regroup(runtime::Layout::dense(workers, workers, 1));
+  if (!groups.active()) return {0, 0, 0};
+  std::vector<std::vector<float>> layers;
+  std::size_t total = 0;
+  for (int l = 0; l < cfg.num_layers(); ++l) {
+    layers.emplace_back(model::layer_spec(cfg, l).size, 1.0f);
+    total += layers.back().size();
+  }
+  std::vector<std::span<float>> spans(layers.begin(), layers.end());
+  std::vector<float> flat(total, 1.0f);
+  runtime::MpiCollective collective(groups.data());
+  std::vector<double> bucketed, plain;
+  for (int r = 0; r < repeats; ++r) {
+    MPI_Barrier(groups.data());
+    auto t0 = std::chrono::steady_clock::now();
+    collective.allreduce_sum(spans);
+    bucketed.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    MPI_Barrier(groups.data());
+    t0 = std::chrono::steady_clock::now();
+    MPI_Allreduce(MPI_IN_PLACE, flat.data(), static_cast<int>(total), MPI_FLOAT, MPI_SUM,
+                  groups.data());
+    plain.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  }
+  return {median(bucketed), median(plain), double(total) * sizeof(float)};
+}
+
+}  // namespace
+
+int bench_pipeline(int argc, char** argv) {
+  MpiSession mpi(&argc, &argv);
+  const int rank = mpi.rank(), workers = mpi.size() - 1;
+  po::options_description options("parcae bench pipeline options");
+  options.add_options()
+      ("model", po::value<std::string>()->default_value("small"), "tiny | small | gpt2-124m")
+      ("seq", po::value<int>()->default_value(64), "context length T of the benchmark")
+      ("micro-batch", po::value<int>()->default_value(2), "sequences per micro-batch")
+      ("stages", po::value<std::string>()->default_value("1,2,4"), "pipeline depths P to run")
+      ("micro-batches", po::value<std::string>()->default_value("4,8,16"), "micro-batches M per step")
+      ("steps", po::value<int>()->default_value(3), "measured steps per configuration (after one warm-up)")
+      ("repeats", po::value<int>()->default_value(5), "allreduce repetitions")
+      ("json", po::bool_switch(), "print one JSON object");
+  po::variables_map vm;
+  std::ostringstream quiet;
+  auto* saved = std::cout.rdbuf(rank == 0 ? std::cout.rdbuf() : quiet.rdbuf());
+  bool go = false;
+  try {
+    go = parse_command_line(argc, argv,
+                            "usage: mpirun -np 1+W parcae bench pipeline [--stages 1,2,4] [--micro-batches 4,8,16] [--json]\n"
+                            "Rank 0 coordinates; every P <= W is run with one replica, then all W\n"
+                            "workers allreduce the model's gradients.",
+                            options, {}, vm);
+  } catch (...) {
+    std::cout.rdbuf(saved);
+    throw;
+  }
+  std::cout.rdbuf(saved);
+  if (!go) return 0;
+  if (workers < 1) throw InputError("bench pipeline runs under mpirun with at least 2 ranks");
+  runtime::TrainConfig base;
+  base.model = model::GptConfig::preset(vm["model"].as<std::string>());
+  base.model.seq_len = vm["seq"].as<int>();
+  base.model.micro_batch = vm["micro-batch"].as<int>();
+  base.log_every = 1 << 30;
+  base.steps = 1 + vm["steps"].as<int>();
+  const auto stages = int_list(vm["stages"].as<std::string>(), "stages");
+  const auto micro = int_list(vm["micro-batches"].as<std::string>(), "micro-batches");
+  runtime::TrainData data{data::synthetic_arithmetic(base.seed, 1 << 20), std::nullopt};
+
+  nlohmann::json rows = nlohmann::json::array();
+  std::ostringstream sink;
+  for (int P : stages) {
+    if (P > workers || P > base.model.num_layers()) continue;
+    for (int M : micro) {
+      auto cfg = base;
+      cfg.pp = P;
+      cfg.global_batch = M * cfg.model.micro_batch;
+      cfg.lr.total_steps = cfg.steps;
+      cfg.validate(workers);
+      const bool over = runtime::oversubscribed(MPI_COMM_WORLD, P);
+      const auto steps = runtime::run_job(cfg, data, sink);
+      if (rank != 0) continue;
+      const double measured = median_of(steps, &StepReport::pipeline_ms);
+      const double compute = median_of(steps, &StepReport::compute_ms);
+      const double ideal = compute * (M + P - 1) / M;
+      rows.push_back({{"stages", P}, {"micro_batches", M}, {"pipeline_ms", measured},
+                      {"slowest_stage_compute_ms", compute}, {"ideal_ms", ideal},
+                      {"efficiency", ideal / measured}, {"step_ms", median_of(steps, &StepReport::ms)},
+                      {"oversubscribed", over}});
+    }
+  }
+  auto reduce = time_allreduce(base.model, workers, vm["repeats"].as<int>());
+  if (rank == 1) MPI_Send(reduce.data(), 3, MPI_DOUBLE, 0, 77, MPI_COMM_WORLD);
+  if (rank != 0) return 0;
+  MPI_Recv(reduce.data(), 3, MPI_DOUBLE, 1, 77, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+  const double gbytes = reduce[2] / 1e9;
+  nlohmann::json allreduce = {{"replicas", workers}, {"bytes", reduce[2]},
+                              {"bucketed_ms", reduce[0]}, {"plain_ms", reduce[1]},
+                              {"bucketed_gb_per_s", gbytes / (reduce[0] / 1e3)},
+                              {"plain_gb_per_s", gbytes / (reduce[1] / 1e3)},
+                              {"bucketed_over_plain", reduce[1] / reduce[0]}};
+  if (vm["json"].as<bool>()) {
+    std::cout << nlohmann::json{{"model", base.model.describe()}, {"pipeline", rows},
+                                {"allreduce", allreduce}}.dump(2) << "\n";
+    return 0;
+  }
+  std::printf("%s, %d workers\n%6s %6s %12s %12s %10s %10s %s\n", base.model.describe().c_str(),
+              workers, "P", "M", "pipeline ms", "compute ms", "ideal ms", "efficiency", "");
+  for (const auto& r : rows) {
+    std::printf("%6d %6d %12.1f %12.1f %10.1f %9.0f%% %s\n", r["stages"].get<int>(),
+                r["micro_batches"].get<int>(), r["pipeline_ms"].get<double>(),
+                r["slowest_stage_compute_ms"].get<double>(), r["ideal_ms"].get<double>(),
+                100 * r["efficiency"].get<double>(), r["oversubscribed"].get<bool>() ? "(oversubscribed)" : "");
+  }
+  std::printf("allreduce of %.1f MB over %d replicas: bucketed %.1f ms (%.2f GB/s), plain %.1f ms (%.2f GB/s), ratio %.2f\n",
+              reduce[2] / 1e6, workers, reduce[0], allreduce["bucketed_gb_per_s"].get<double>(),
+              reduce[1], allreduce["plain_gb_per_s"].get<double>(),
+              allreduce["bucketed_over_plain"].get<double>());
+  return 0;
+}
+
+}  // namespace parcae::cli
