@@ -8,10 +8,22 @@
 #include "csv_table.hpp"
 #include "parcae/error.hpp"
 #include "parcae/liveput/layers.hpp"
+#include "parcae/model/partition.hpp"
 
 namespace parcae::liveput {
 
 namespace {
+
+// Stage boundaries: bounds[s] .. bounds[s + 1] are stage s's layers.
+std::vector<int> stage_bounds(const PipelineModel& m, int pp) {
+  const int num_layers = static_cast<int>(m.layers.size());
+  if (m.partition == PipelineModel::Partition::paper) return paper_partition(num_layers, pp);
+  std::vector<double> costs;
+  for (const auto& l : m.layers) costs.push_back(l.forward_ms + l.backward_ms);
+  std::vector<int> bounds{0};
+  for (const auto& range : model::partition_layers(costs, pp)) bounds.push_back(range.end_layer);
+  return bounds;
+}
 
 // Ring allreduce: 2 (D - 1) steps, each moving 1/D of the buffer.
 double ring_allreduce_ms(const PipelineModel& m, double bytes, int dp) {
@@ -24,7 +36,8 @@ double ring_allreduce_ms(const PipelineModel& m, double bytes, int dp) {
 
 IterationTime iteration_time(const PipelineModel& m, Config c) {
   const int num_layers = static_cast<int>(m.layers.size());
-  if (c.dp < 1 || c.pp < 1 || c.pp > num_layers - 1)
+  const int max_pp = m.partition == PipelineModel::Partition::paper ? num_layers - 1 : num_layers;
+  if (c.dp < 1 || c.pp < 1 || c.pp > max_pp)
     throw InputError("pipeline model: " + std::to_string(c.dp) + "x" + std::to_string(c.pp) +
                      " does not fit " + std::to_string(num_layers) + " layers");
   if (m.micro_batch < 1 || m.global_batch < m.micro_batch * c.dp)
@@ -32,7 +45,7 @@ IterationTime iteration_time(const PipelineModel& m, Config c) {
   IterationTime t;
   t.micro_batches = static_cast<int>(
       std::ceil(static_cast<double>(m.global_batch) / (static_cast<double>(m.micro_batch) * c.dp)));
-  const std::vector<int> bounds = paper_partition(num_layers, c.pp);
+  const std::vector<int> bounds = stage_bounds(m, c.pp);
   const double send_ms = c.pp > 1 ? m.p2p.milliseconds(m.activation_bytes) : 0.0;
   double sum = 0.0, slowest = 0.0;
   for (int s = 0; s < c.pp; ++s) {

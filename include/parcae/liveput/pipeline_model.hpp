@@ -28,7 +28,13 @@ struct LayerCost {
 };
 
 struct PipelineModel {
+  // How layers become stages: the artifact's rule (paper mode), or balanced by
+  // each layer's forward + backward time, as the runtime's partitioner does
+  // (model::partition_layers), for measured layer costs of this system.
+  enum class Partition { paper, balanced };
+
   std::vector<LayerCost> layers;
+  Partition partition = Partition::paper;
   int global_batch = 128;
   int micro_batch = 1;
   double activation_bytes = 0.0;   // one micro-batch's activations between stages
@@ -47,8 +53,9 @@ struct IterationTime {
   double total_ms() const { return pipeline_ms + allreduce_ms + optimizer_ms; }
 };
 
-// Stages follow paper_partition(layers, pp). Throws InputError when the
-// configuration cannot run (pp > layers - 1, or fewer micro-batches than replicas).
+// Stages follow `partition`. Throws InputError when the configuration cannot
+// run (pp > layers - 1 with the paper rule, pp > layers when balanced, or fewer
+// micro-batches than replicas).
 IterationTime iteration_time(const PipelineModel& model, Config c);
 
 // A profile table of every (dp, pp) with dp * pp <= max_instances that runs.
