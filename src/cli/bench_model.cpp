@@ -13,6 +13,7 @@
 #include <iomanip>
 #include <iostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <cblas.h>
@@ -180,15 +181,19 @@ int bench_step_impl(const po::variables_map& vm) {
   kernels::cpu::AdamW hp;
   hp.weight_decay = 0.1f;
 
-  // SGEMM samples before and after the steps, pooled: a load change during
-  // the run then shows in both figures rather than in one.
-  std::vector<double> gemm_times = time_sgemm(gemm, 5);
-
   // What the trainer does per optimizer step with one micro-batch: zero the
   // gradients, forward, backward, the global gradient norm (for clipping), AdamW.
+  // Before each step, two SGEMMs of the baseline: interleaved, a load change
+  // on the machine shows in both figures rather than in one. Then a pause:
+  // OpenBLAS's threads spin for ~0.1 s after a call before they sleep, and
+  // would take a core from the step.
+  std::vector<double> gemm_times;
   std::vector<StepTimes> times;
   double first_loss = 0, last_loss = 0;
   for (int s = 0; s < warmup + steps; ++s) {
+    const std::vector<double> g = time_sgemm(gemm, 2);
+    if (s >= warmup) gemm_times.insert(gemm_times.end(), g.begin(), g.end());
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
     StepTimes st;
     const auto t0 = Clock::now();
     stage.zero_grads();
@@ -208,8 +213,6 @@ int bench_step_impl(const po::variables_map& vm) {
     last_loss = loss;
     if (s >= warmup) times.push_back(st);
   }
-  const std::vector<double> after = time_sgemm(gemm, 5);
-  gemm_times.insert(gemm_times.end(), after.begin(), after.end());
 
   auto med = [&](double StepTimes::*field) {
     std::vector<double> v;

@@ -4,6 +4,7 @@
 #include <mpi.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -16,7 +17,7 @@
 #include "parcae/data/corpus.hpp"
 #include "parcae/error.hpp"
 #include "parcae/model/layers.hpp"
-#include "parcae/runtime/mpi_transport.hpp"
+#include "parcae/runtime/measure.hpp"
 #include "parcae/runtime/trainer.hpp"
 
 namespace parcae::cli {
@@ -50,37 +51,6 @@ double median_of(const std::vector<StepReport>& steps, double StepReport::*field
   std::vector<double> v;
   for (std::size_t i = 1; i < steps.size(); ++i) v.push_back(steps[i].*field);
   return median(v);
-}
-
-// Gradients of the whole model as per-layer buffers, summed across every
-// worker: bucketed Iallreduces vs one MPI_Allreduce of all the bytes. Returns
-// {bucketed ms, plain ms, bytes} on world rank 1, zeros elsewhere.
-std::array<double, 3> time_allreduce(const model::GptConfig& cfg, int workers, int repeats) {
-  runtime::Groups groups(MPI_COMM_WORLD);
-  groups.regroup(runtime::Layout::dense(workers, workers, 1));
-  if (!groups.active()) return {0, 0, 0};
-  std::vector<std::vector<float>> layers;
-  std::size_t total = 0;
-  for (int l = 0; l < cfg.num_layers(); ++l) {
-    layers.emplace_back(model::layer_spec(cfg, l).size, 1.0f);
-    total += layers.back().size();
-  }
-  std::vector<std::span<float>> spans(layers.begin(), layers.end());
-  std::vector<float> flat(total, 1.0f);
-  runtime::MpiCollective collective(groups.data());
-  std::vector<double> bucketed, plain;
-  for (int r = 0; r < repeats; ++r) {
-    MPI_Barrier(groups.data());
-    auto t0 = std::chrono::steady_clock::now();
-    collective.allreduce_sum(spans);
-    bucketed.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-    MPI_Barrier(groups.data());
-    t0 = std::chrono::steady_clock::now();
-    MPI_Allreduce(MPI_IN_PLACE, flat.data(), static_cast<int>(total), MPI_FLOAT, MPI_SUM,
-                  groups.data());
-    plain.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-  }
-  return {median(bucketed), median(plain), double(total) * sizeof(float)};
 }
 
 }  // namespace
@@ -147,7 +117,9 @@ int bench_pipeline(int argc, char** argv) {
                       {"oversubscribed", over}});
     }
   }
-  auto reduce = time_allreduce(base.model, workers, vm["repeats"].as<int>());
+  const auto t = runtime::measure_allreduce(MPI_COMM_WORLD, base.model, workers,
+                                           vm["repeats"].as<int>());
+  std::array<double, 3> reduce = {t.bucketed_ms, t.plain_ms, t.bytes};
   if (rank == 1) MPI_Send(reduce.data(), 3, MPI_DOUBLE, 0, 77, MPI_COMM_WORLD);
   if (rank != 0) return 0;
   MPI_Recv(reduce.data(), 3, MPI_DOUBLE, 1, 77, MPI_COMM_WORLD, MPI_STATUS_IGNORE);

@@ -82,6 +82,8 @@ liveput::CostModel cost_model_from(const po::variables_map& vm) {
   if (from_layers) {
     PipelineModel pm;
     pm.layers = read_layer_costs_file(source);
+    // Measured layer costs come from this system, whose runtime balances stages by them.
+    pm.partition = PipelineModel::Partition::balanced;
     pm.global_batch = vm["global-batch"].as<int>();
     pm.micro_batch = vm["micro-batch"].as<int>();
     pm.activation_bytes = vm["activation-bytes"].as<double>();

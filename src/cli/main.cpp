@@ -18,6 +18,7 @@ const std::vector<Command>& commands() {
       {"bench", "time parts of the system (optimizer decisions, ...)", run_bench},
       {"data", "prepare token files for training", run_data},
       {"train", "train a GPT model (under mpirun: D replicas x P stages)", run_train},
+      {"profile", "measure every (D, P) under mpirun into a profile table", run_profile},
   };
   return table;
 }

@@ -38,6 +38,19 @@ void TrainConfig::validate(int workers) const {
   require(log_every >= 1, "--log-every must be at least 1");
   require(eval_every >= 0, "--eval-every must not be negative");
   require(eval_batches >= 1, "--eval-batches must be at least 1");
+  require(layer_costs.empty() || static_cast<int>(layer_costs.size()) == model.num_layers(),
+          "layer costs: " + std::to_string(layer_costs.size()) + " given for a model of " +
+              std::to_string(model.num_layers()) + " layers");
+}
+
+std::vector<double> stage_balance_costs(const TrainConfig& cfg) {
+  if (!cfg.layer_costs.empty()) return cfg.layer_costs;
+  const auto& m = cfg.model;
+  const double C = m.channels, T = m.seq_len, Vp = m.padded_vocab();
+  std::vector<double> costs(m.num_layers(), 24 * C * C + 4 * T * C);
+  costs.front() = C;
+  costs.back() = 2 * C * Vp + 5 * Vp;
+  return costs;
 }
 
 Share replica_share(int micro_batches, int replicas, int replica) {

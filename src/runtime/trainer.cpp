@@ -44,16 +44,6 @@ void check_vocab(const TrainConfig& cfg, const data::TokenData& d) {
   }
 }
 
-// Costs to balance stages by before any layer has been timed: forward FLOPs
-// per token of each layer (embedding ~C, block ~24C^2 + 4TC, head ~2C Vp).
-std::vector<double> estimated_layer_costs(const model::GptConfig& m) {
-  const double C = m.channels, T = m.seq_len, Vp = m.padded_vocab();
-  std::vector<double> costs(m.num_layers(), 24 * C * C + 4 * T * C);
-  costs.front() = C;
-  costs.back() = 2 * C * Vp + 5 * Vp;
-  return costs;
-}
-
 double ms_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
@@ -90,7 +80,7 @@ void run_worker(const TrainConfig& cfg, const TrainData& data, Groups& groups,
   if (!groups.active()) return;
   const auto [replica, s] = *groups.placement();
   const int B = cfg.model.micro_batch, T = cfg.model.seq_len, P = cfg.pp;
-  const auto ranges = model::partition_layers(estimated_layer_costs(cfg.model), P);
+  const auto ranges = model::partition_layers(stage_balance_costs(cfg), P);
   model::Stage stage(cfg.model, ranges[s].first_layer, ranges[s].end_layer, cfg.seed);
   MpiTransport transport(groups.pipeline());
   MpiCollective collective(groups.data());

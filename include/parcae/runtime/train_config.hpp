@@ -5,6 +5,7 @@
 // every rank exit 2 together instead of leaving some blocked.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "parcae/kernels/cpu.hpp"
 #include "parcae/model/config.hpp"
@@ -28,6 +29,9 @@ struct TrainConfig {
   int eval_every = 0;     // 0 = only at the end
   int eval_batches = 8;   // micro-batches of validation data per evaluation
   std::string metrics_path;
+  // Per-layer cost to balance pipeline stages by (measured forward + backward);
+  // empty = estimated from the model's shape (forward FLOPs per token).
+  std::vector<double> layer_costs;
 
   int micro_batches() const { return global_batch / model.micro_batch; }
   // Throws InputError (naming the option) for an impossible job on `workers` ranks.
@@ -42,5 +46,9 @@ struct Share {
   int count = 0;
 };
 Share replica_share(int micro_batches, int replicas, int replica);
+
+// The layer costs the pipeline is balanced by: cfg.layer_costs when measured,
+// else forward FLOPs per token (embedding ~C, block ~24C^2 + 4TC, head ~2C Vp).
+std::vector<double> stage_balance_costs(const TrainConfig& cfg);
 
 }  // namespace parcae::runtime
