@@ -8,9 +8,8 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "command.hpp"
 #include "mpi_session.hpp"
@@ -59,31 +58,26 @@ int bench_pipeline(int argc, char** argv) {
   MpiSession mpi(&argc, &argv);
   const int rank = mpi.rank(), workers = mpi.size() - 1;
   po::options_description options("parcae bench pipeline options");
-  options.add_options()
-      ("model", po::value<std::string>()->default_value("small"), "tiny | small | gpt2-124m")
-      ("seq", po::value<int>()->default_value(64), "context length T of the benchmark")
-      ("micro-batch", po::value<int>()->default_value(2), "sequences per micro-batch")
-      ("stages", po::value<std::string>()->default_value("1,2,4"), "pipeline depths P to run")
-      ("micro-batches", po::value<std::string>()->default_value("4,8,16"), "micro-batches M per step")
-      ("steps", po::value<int>()->default_value(3), "measured steps per configuration (after one warm-up)")
-      ("repeats", po::value<int>()->default_value(5), "allreduce repetitions")
-      ("json", po::bool_switch(), "print one JSON object");
+  options.add_options()("model", po::value<std::string>()->default_value("small"),
+                        "tiny | small | gpt2-124m")("seq", po::value<int>()->default_value(64),
+                                                    "context length T of the benchmark")(
+      "micro-batch", po::value<int>()->default_value(2), "sequences per micro-batch")(
+      "stages", po::value<std::string>()->default_value("1,2,4"), "pipeline depths P to run")(
+      "micro-batches", po::value<std::string>()->default_value("4,8,16"),
+      "micro-batches M per step")("steps", po::value<int>()->default_value(3),
+                                  "measured steps per configuration (after one warm-up)")(
+      "repeats", po::value<int>()->default_value(5), "allreduce repetitions")(
+      "json", po::bool_switch(), "print one JSON object");
   po::variables_map vm;
-  std::ostringstream quiet;
-  auto* saved = std::cout.rdbuf(rank == 0 ? std::cout.rdbuf() : quiet.rdbuf());
-  bool go = false;
-  try {
-    go = parse_command_line(argc, argv,
-                            "usage: mpirun -np 1+W parcae bench pipeline [--stages 1,2,4] [--micro-batches 4,8,16] [--json]\n"
-                            "Rank 0 coordinates; every P <= W is run with one replica, then all W\n"
-                            "workers allreduce the model's gradients.",
-                            options, {}, vm);
-  } catch (...) {
-    std::cout.rdbuf(saved);
-    throw;
+  if (!parse_command_line_on_rank(
+          rank, argc, argv,
+          "usage: mpirun -np 1+W parcae bench pipeline [--stages 1,2,4] [--micro-batches 4,8,16] "
+          "[--json]\n"
+          "Rank 0 coordinates; every P <= W is run with one replica, then all W\n"
+          "workers allreduce the model's gradients.",
+          options, vm)) {
+    return 0;
   }
-  std::cout.rdbuf(saved);
-  if (!go) return 0;
   if (workers < 1) throw InputError("bench pipeline runs under mpirun with at least 2 ranks");
   runtime::TrainConfig base;
   base.model = model::GptConfig::preset(vm["model"].as<std::string>());
@@ -111,27 +105,36 @@ int bench_pipeline(int argc, char** argv) {
       const double measured = median_of(steps, &StepReport::pipeline_ms);
       const double compute = median_of(steps, &StepReport::compute_ms);
       const double ideal = compute * (M + P - 1) / M;
-      rows.push_back({{"stages", P}, {"micro_batches", M}, {"pipeline_ms", measured},
-                      {"slowest_stage_compute_ms", compute}, {"ideal_ms", ideal},
-                      {"efficiency", ideal / measured}, {"step_ms", median_of(steps, &StepReport::ms)},
+      rows.push_back({{"stages", P},
+                      {"micro_batches", M},
+                      {"pipeline_ms", measured},
+                      {"slowest_stage_compute_ms", compute},
+                      {"ideal_ms", ideal},
+                      {"efficiency", ideal / measured},
+                      {"step_ms", median_of(steps, &StepReport::ms)},
                       {"oversubscribed", over}});
     }
   }
-  const auto t = runtime::measure_allreduce(MPI_COMM_WORLD, base.model, workers,
-                                           vm["repeats"].as<int>());
+  const auto t =
+      runtime::measure_allreduce(MPI_COMM_WORLD, base.model, workers, vm["repeats"].as<int>());
   std::array<double, 3> reduce = {t.bucketed_ms, t.plain_ms, t.bytes};
   if (rank == 1) MPI_Send(reduce.data(), 3, MPI_DOUBLE, 0, 77, MPI_COMM_WORLD);
   if (rank != 0) return 0;
   MPI_Recv(reduce.data(), 3, MPI_DOUBLE, 1, 77, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
   const double gbytes = reduce[2] / 1e9;
-  nlohmann::json allreduce = {{"replicas", workers}, {"bytes", reduce[2]},
-                              {"bucketed_ms", reduce[0]}, {"plain_ms", reduce[1]},
+  nlohmann::json allreduce = {{"replicas", workers},
+                              {"bytes", reduce[2]},
+                              {"bucketed_ms", reduce[0]},
+                              {"plain_ms", reduce[1]},
                               {"bucketed_gb_per_s", gbytes / (reduce[0] / 1e3)},
                               {"plain_gb_per_s", gbytes / (reduce[1] / 1e3)},
                               {"bucketed_over_plain", reduce[1] / reduce[0]}};
   if (vm["json"].as<bool>()) {
-    std::cout << nlohmann::json{{"model", base.model.describe()}, {"pipeline", rows},
-                                {"allreduce", allreduce}}.dump(2) << "\n";
+    std::cout << nlohmann::json{{"model", base.model.describe()},
+                                {"pipeline", rows},
+                                {"allreduce", allreduce}}
+                     .dump(2)
+              << "\n";
     return 0;
   }
   std::printf("%s, %d workers\n%6s %6s %12s %12s %10s %10s %s\n", base.model.describe().c_str(),
@@ -140,12 +143,14 @@ int bench_pipeline(int argc, char** argv) {
     std::printf("%6d %6d %12.1f %12.1f %10.1f %9.0f%% %s\n", r["stages"].get<int>(),
                 r["micro_batches"].get<int>(), r["pipeline_ms"].get<double>(),
                 r["slowest_stage_compute_ms"].get<double>(), r["ideal_ms"].get<double>(),
-                100 * r["efficiency"].get<double>(), r["oversubscribed"].get<bool>() ? "(oversubscribed)" : "");
+                100 * r["efficiency"].get<double>(),
+                r["oversubscribed"].get<bool>() ? "(oversubscribed)" : "");
   }
-  std::printf("allreduce of %.1f MB over %d replicas: bucketed %.1f ms (%.2f GB/s), plain %.1f ms (%.2f GB/s), ratio %.2f\n",
-              reduce[2] / 1e6, workers, reduce[0], allreduce["bucketed_gb_per_s"].get<double>(),
-              reduce[1], allreduce["plain_gb_per_s"].get<double>(),
-              allreduce["bucketed_over_plain"].get<double>());
+  std::printf(
+      "allreduce of %.1f MB over %d replicas: bucketed %.1f ms (%.2f GB/s), plain %.1f ms (%.2f "
+      "GB/s), ratio %.2f\n",
+      reduce[2] / 1e6, workers, reduce[0], allreduce["bucketed_gb_per_s"].get<double>(), reduce[1],
+      allreduce["plain_gb_per_s"].get<double>(), allreduce["bucketed_over_plain"].get<double>());
   return 0;
 }
 

@@ -10,9 +10,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "command.hpp"
 #include "mpi_session.hpp"
@@ -91,33 +90,30 @@ int run_profile(int argc, char** argv) {
   MpiSession mpi(&argc, &argv);
   const int rank = mpi.rank(), workers = mpi.size() - 1;
   po::options_description options("parcae profile options");
-  options.add_options()
-      ("model", po::value<std::string>()->default_value("tiny"), "tiny | small | gpt2-124m")
-      ("seq", po::value<int>(), "context length T (default: the model's)")
-      ("micro-batch", po::value<int>()->default_value(2), "sequences per micro-batch")
-      ("global-batch", po::value<int>()->default_value(16), "sequences per step")
-      ("max-dp", po::value<int>()->default_value(1 << 20), "largest D to run")
-      ("max-pp", po::value<int>()->default_value(1 << 20), "largest P to run")
-      ("steps", po::value<int>()->default_value(3), "measured steps per configuration (after one warm-up)")
-      ("repeats", po::value<int>()->default_value(5), "repetitions of each micro-measurement")
-      ("out", po::value<std::string>()->default_value("profile.csv"), "profile table to write (dp,pp,iteration_ms,samples_per_s)")
-      ("layer-costs-out", po::value<std::string>(), "also write the measured layer costs (forward_ms,backward_ms,params), for simulate --layer-costs")
-      ("json", po::bool_switch(), "print the rows as JSON");
+  options.add_options()("model", po::value<std::string>()->default_value("tiny"),
+                        "tiny | small | gpt2-124m")("seq", po::value<int>(),
+                                                    "context length T (default: the model's)")(
+      "micro-batch", po::value<int>()->default_value(2), "sequences per micro-batch")(
+      "global-batch", po::value<int>()->default_value(16), "sequences per step")(
+      "max-dp", po::value<int>()->default_value(1 << 20), "largest D to run")(
+      "max-pp", po::value<int>()->default_value(1 << 20), "largest P to run")(
+      "steps", po::value<int>()->default_value(3),
+      "measured steps per configuration (after one warm-up)")(
+      "repeats", po::value<int>()->default_value(5), "repetitions of each micro-measurement")(
+      "out", po::value<std::string>()->default_value("profile.csv"),
+      "profile table to write (dp,pp,iteration_ms,samples_per_s)")(
+      "layer-costs-out", po::value<std::string>(),
+      "also write the measured layer costs (forward_ms,backward_ms,params), for simulate "
+      "--layer-costs")("json", po::bool_switch(), "print the rows as JSON");
   po::variables_map vm;
-  std::ostringstream quiet;
-  auto* saved = std::cout.rdbuf(rank == 0 ? std::cout.rdbuf() : quiet.rdbuf());
-  bool go = false;
-  try {
-    go = parse_command_line(argc, argv,
-                            "usage: mpirun -np 1+W parcae profile [--model tiny] [--max-dp D --max-pp P] [--out FILE.csv]",
-                            options, {}, vm);
-  } catch (...) {
-    std::cout.rdbuf(saved);
-    throw;
+  if (!parse_command_line_on_rank(rank, argc, argv,
+                                  "usage: mpirun -np 1+W parcae profile [--model tiny] [--max-dp D "
+                                  "--max-pp P] [--out FILE.csv]",
+                                  options, vm)) {
+    return 0;
   }
-  std::cout.rdbuf(saved);
-  if (!go) return 0;
-  if (workers < 1) throw InputError("profile runs under mpirun with at least 2 ranks (rank 0 coordinates)");
+  if (workers < 1)
+    throw InputError("profile runs under mpirun with at least 2 ranks (rank 0 coordinates)");
 
   runtime::TrainConfig base;
   base.model = model::GptConfig::preset(vm["model"].as<std::string>());
@@ -134,7 +130,8 @@ int run_profile(int argc, char** argv) {
   auto pm = measure_model(base, workers, repeats);
   std::vector<double> packed;
   if (rank == 1) {
-    for (const auto& l : pm.layers) packed.insert(packed.end(), {l.forward_ms, l.backward_ms, double(l.params)});
+    for (const auto& l : pm.layers)
+      packed.insert(packed.end(), {l.forward_ms, l.backward_ms, double(l.params)});
     packed.insert(packed.end(), {pm.optimizer_ns_per_param, pm.allreduce_gbps});
   }
   packed.resize(3 * base.model.num_layers() + 2);
@@ -142,7 +139,8 @@ int run_profile(int argc, char** argv) {
   if (rank != 1) {
     pm.layers.clear();
     for (int l = 0; l < base.model.num_layers(); ++l)
-      pm.layers.push_back({packed[3 * l], packed[3 * l + 1], static_cast<std::int64_t>(packed[3 * l + 2])});
+      pm.layers.push_back(
+          {packed[3 * l], packed[3 * l + 1], static_cast<std::int64_t>(packed[3 * l + 2])});
     pm.optimizer_ns_per_param = packed[packed.size() - 2];
     pm.allreduce_gbps = packed.back();
   }
@@ -198,13 +196,16 @@ int run_profile(int argc, char** argv) {
   if (vm.count("layer-costs-out")) {
     std::ostringstream layers;
     layers << "forward_ms,backward_ms,params\n";
-    for (const auto& l : pm.layers) layers << l.forward_ms << "," << l.backward_ms << "," << l.params << "\n";
+    for (const auto& l : pm.layers)
+      layers << l.forward_ms << "," << l.backward_ms << "," << l.params << "\n";
     write_atomically(vm["layer-costs-out"].as<std::string>(), layers.str());
   }
   if (vm["json"].as<bool>()) {
     nlohmann::json j = nlohmann::json::array();
     for (const auto& r : rows) {
-      j.push_back({{"dp", r.dp}, {"pp", r.pp}, {"iteration_ms", r.measured_ms},
+      j.push_back({{"dp", r.dp},
+                   {"pp", r.pp},
+                   {"iteration_ms", r.measured_ms},
                    {"samples_per_s", base.global_batch / (r.measured_ms / 1000.0)},
                    {"predicted_ms", r.predicted_ms},
                    {"error", (r.predicted_ms - r.measured_ms) / r.measured_ms},

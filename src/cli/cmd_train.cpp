@@ -1,9 +1,9 @@
 // parcae train: a training job. Under `mpirun -np 1+W`, rank 0 coordinates and
 // ranks 1..W train as D replicas x P stages (the rest parked); started alone,
 // the one process plays both roles.
+#include <cblas.h>
 #include <mpi.h>
 #include <omp.h>
-#include <cblas.h>
 
 #include <fstream>
 #include <iostream>
@@ -21,32 +21,39 @@ using runtime::TrainConfig;
 
 void add_options(po::options_description& o) {
   const TrainConfig d;
-  o.add_options()
-      ("model", po::value<std::string>()->default_value("small"), "tiny | small | gpt2-124m")
-      ("micro-batch", po::value<int>()->default_value(4), "sequences per micro-batch (B)")
-      ("seq", po::value<int>(), "context length T (default: the model's)")
-      ("channels", po::value<int>(), "override the preset's channels C")
-      ("layers", po::value<int>(), "override the preset's transformer blocks L")
-      ("heads", po::value<int>(), "override the preset's attention heads H (must divide C)")
-      ("data", po::value<std::string>(), "training token file (parcae data prepare); default: built-in synthetic corpus")
-      ("val-data", po::value<std::string>(), "validation token file (default: DATA with .val.bin, if it exists)")
-      ("steps", po::value<int>()->default_value(50), "optimizer steps")
-      ("global-batch", po::value<int>()->default_value(8), "sequences per optimizer step (G), whatever D and P are")
-      ("lr", po::value<double>()->default_value(1e-3), "peak learning rate")
-      ("min-lr", po::value<double>(), "final learning rate of the cosine decay (default lr/10)")
-      ("warmup", po::value<int>()->default_value(10), "linear warmup steps")
-      ("weight-decay", po::value<double>()->default_value(0.1), "AdamW decoupled weight decay")
-      ("beta1", po::value<double>()->default_value(d.adamw.beta1), "AdamW beta1")
-      ("beta2", po::value<double>()->default_value(d.adamw.beta2), "AdamW beta2")
-      ("grad-clip", po::value<double>()->default_value(d.grad_clip), "global gradient-norm clip (0 = off)")
-      ("seed", po::value<std::uint64_t>()->default_value(d.seed), "initialisation and data-order seed")
-      ("dp", po::value<int>()->default_value(1), "data-parallel replicas (D)")
-      ("pp", po::value<int>()->default_value(1), "pipeline stages (P)")
-      ("threads", po::value<int>(), "threads per rank (default: OMP_NUM_THREADS)")
-      ("log-every", po::value<int>()->default_value(d.log_every), "progress line every N steps")
-      ("eval-every", po::value<int>()->default_value(d.eval_every), "validation loss every N steps (0 = at the end)")
-      ("eval-batches", po::value<int>()->default_value(d.eval_batches), "micro-batches per validation")
-      ("metrics", po::value<std::string>(), "write metrics as JSON Lines to FILE");
+  o.add_options()("model", po::value<std::string>()->default_value("small"),
+                  "tiny | small | gpt2-124m")("micro-batch", po::value<int>()->default_value(4),
+                                              "sequences per micro-batch (B)")(
+      "seq", po::value<int>(), "context length T (default: the model's)")(
+      "channels", po::value<int>(), "override the preset's channels C")(
+      "layers", po::value<int>(), "override the preset's transformer blocks L")(
+      "heads", po::value<int>(), "override the preset's attention heads H (must divide C)")(
+      "data", po::value<std::string>(),
+      "training token file (parcae data prepare); default: built-in synthetic corpus")(
+      "val-data", po::value<std::string>(),
+      "validation token file (default: DATA with .val.bin, if it exists)")(
+      "steps", po::value<int>()->default_value(50), "optimizer steps")(
+      "global-batch", po::value<int>()->default_value(8),
+      "sequences per optimizer step (G), whatever D and P are")(
+      "lr", po::value<double>()->default_value(1e-3), "peak learning rate")(
+      "min-lr", po::value<double>(), "final learning rate of the cosine decay (default lr/10)")(
+      "warmup", po::value<int>()->default_value(10), "linear warmup steps")(
+      "weight-decay", po::value<double>()->default_value(0.1), "AdamW decoupled weight decay")(
+      "beta1", po::value<double>()->default_value(d.adamw.beta1), "AdamW beta1")(
+      "beta2", po::value<double>()->default_value(d.adamw.beta2), "AdamW beta2")(
+      "grad-clip", po::value<double>()->default_value(d.grad_clip),
+      "global gradient-norm clip (0 = off)")("seed",
+                                             po::value<std::uint64_t>()->default_value(d.seed),
+                                             "initialisation and data-order seed")(
+      "dp", po::value<int>()->default_value(1), "data-parallel replicas (D)")(
+      "pp", po::value<int>()->default_value(1), "pipeline stages (P)")(
+      "threads", po::value<int>(), "threads per rank (default: OMP_NUM_THREADS)")(
+      "log-every", po::value<int>()->default_value(d.log_every), "progress line every N steps")(
+      "eval-every", po::value<int>()->default_value(d.eval_every),
+      "validation loss every N steps (0 = at the end)")(
+      "eval-batches", po::value<int>()->default_value(d.eval_batches),
+      "micro-batches per validation")("metrics", po::value<std::string>(),
+                                      "write metrics as JSON Lines to FILE");
 }
 
 TrainConfig config_from(const po::variables_map& vm) {
@@ -60,7 +67,8 @@ TrainConfig config_from(const po::variables_map& vm) {
   if (vm.count("data")) {
     c.data_path = vm["data"].as<std::string>();
     const auto dot = c.data_path.rfind(".bin");
-    const std::string guess = dot == std::string::npos ? "" : c.data_path.substr(0, dot) + ".val.bin";
+    const std::string guess =
+        dot == std::string::npos ? "" : c.data_path.substr(0, dot) + ".val.bin";
     if (vm.count("val-data")) {
       c.val_path = vm["val-data"].as<std::string>();
     } else if (!guess.empty() && std::ifstream(guess).good()) {
@@ -119,15 +127,14 @@ int run_train(int argc, char** argv) {
     po::options_description options("parcae train options");
     add_options(options);
     po::variables_map vm;
-    std::ostringstream help;
-    auto* saved = std::cout.rdbuf(rank == 0 ? std::cout.rdbuf() : help.rdbuf());
-    const bool go = parse_command_line(
-        argc, argv,
-        "usage: [mpirun -np 1+D*P] parcae train [--model small] [--data FILE.bin] [--dp D --pp P] ...\n"
-        "Trains a GPT model; rank 0 coordinates, ranks 1.. train (alone, one process does both).",
-        options, {}, vm);
-    std::cout.rdbuf(saved);
-    if (!go) return 0;
+    if (!parse_command_line_on_rank(rank, argc, argv,
+                                    "usage: [mpirun -np 1+D*P] parcae train [--model small] "
+                                    "[--data FILE.bin] [--dp D --pp P] ...\n"
+                                    "Trains a GPT model; rank 0 coordinates, ranks 1.. train "
+                                    "(alone, one process does both).",
+                                    options, vm)) {
+      return 0;
+    }
     cfg = config_from(vm);
     cfg.validate(size == 1 ? 1 : size - 1);
     set_threads(vm);

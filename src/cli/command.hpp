@@ -31,6 +31,11 @@ bool parse_command_line(int argc, char** argv, const std::string& usage,
                         const po::positional_options_description& positional,
                         po::variables_map& vm);
 
+// The same for commands under mpirun: every rank parses (and fails) alike,
+// only `rank` 0 prints the help.
+bool parse_command_line_on_rank(int rank, int argc, char** argv, const std::string& usage,
+                                po::options_description& options, po::variables_map& vm);
+
 // Subcommands (one file each: cmd_<name>.cpp).
 int run_trace(int argc, char** argv);
 int run_predict(int argc, char** argv);

@@ -1,5 +1,6 @@
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "command.hpp"
 #include "parcae/error.hpp"
@@ -11,10 +12,9 @@ bool parse_command_line(int argc, char** argv, const std::string& usage,
                         const po::positional_options_description& positional,
                         po::variables_map& vm) {
   po::options_description common("Common options");
-  common.add_options()
-      ("help,h", "print this help and exit")
-      ("config", po::value<std::string>()->value_name("FILE"),
-       "read options from an INI file (keys = long option names; the command line wins)");
+  common.add_options()("help,h", "print this help and exit")(
+      "config", po::value<std::string>()->value_name("FILE"),
+      "read options from an INI file (keys = long option names; the command line wins)");
   po::options_description all;
   all.add(options).add(common);
 
@@ -35,6 +35,20 @@ bool parse_command_line(int argc, char** argv, const std::string& usage,
   }
   po::notify(vm);
   return true;
+}
+
+bool parse_command_line_on_rank(int rank, int argc, char** argv, const std::string& usage,
+                                po::options_description& options, po::variables_map& vm) {
+  std::ostringstream quiet;
+  auto* saved = std::cout.rdbuf(rank == 0 ? std::cout.rdbuf() : quiet.rdbuf());
+  try {
+    const bool go = parse_command_line(argc, argv, usage, options, {}, vm);
+    std::cout.rdbuf(saved);
+    return go;
+  } catch (...) {
+    std::cout.rdbuf(saved);
+    throw;
+  }
 }
 
 }  // namespace parcae::cli
