@@ -84,7 +84,7 @@ TEST(Threads, MatmulBiasGradientHasTheSameBitsForAnyThreadCount) {
 }
 
 TEST(Threads, AdamWAndGeluMatchOneThread) {
-  const std::int64_t N = 10007;
+  const std::int64_t N = 100003;  // above kParallelMinElements: the threads share it
   Rng rng(23);
   const auto g = to_float(random_vector(rng, N)), x = to_float(random_vector(rng, N, 3.0));
   const kernels::cpu::AdamW hp{.lr = 1e-3f, .weight_decay = 0.1f};

@@ -27,7 +27,7 @@ void attention_forward(float* out, float* att, const float* inp, int B, int T, i
           float dot = 0.0f;
           for (int i = 0; i < hs; ++i) dot += q[i] * k[i];
           att_t[t2] = dot * scale;
-          maxval = std::fmax(maxval, att_t[t2]);
+          maxval = att_t[t2] > maxval ? att_t[t2] : maxval;  // inline, unlike std::fmax
         }
         float sum = 0.0f;
         for (int t2 = 0; t2 <= t; ++t2) {

@@ -15,7 +15,9 @@ void crossentropy_softmax_forward(float* losses, float* probs, const float* logi
     float* p = probs + static_cast<std::int64_t>(n) * Vp;
     const float z_target = z[targets[n]];  // read before p (which may alias z) is written
     float maxval = -INFINITY;
-    for (int i = 0; i < V; ++i) maxval = std::fmax(maxval, z[i]);
+    // A comparison, not std::fmax: fmax is a libm call per logit here (its
+    // NaN rule stops the compiler inlining it), 50k calls per position.
+    for (int i = 0; i < V; ++i) maxval = z[i] > maxval ? z[i] : maxval;
     float sum = 0.0f;
     for (int i = 0; i < V; ++i) {
       p[i] = std::exp(z[i] - maxval);

@@ -3,6 +3,7 @@
 #include <numbers>
 
 #include "parcae/kernels/cpu.hpp"
+#include "parallel.hpp"
 
 namespace parcae::kernels::cpu {
 
@@ -37,7 +38,7 @@ inline float tanh_rational(float x) {
 }  // namespace
 
 void gelu_forward(float* out, const float* inp, std::int64_t N) {
-#pragma omp parallel for simd schedule(static)
+#pragma omp parallel for simd schedule(static) if (parallel : N >= kParallelMinElements)
   for (std::int64_t i = 0; i < N; ++i) {
     const float x = inp[i];
     out[i] = 0.5f * x * (1.0f + tanh_rational(kScale * (x + kCubic * x * x * x)));
@@ -47,7 +48,7 @@ void gelu_forward(float* out, const float* inp, std::int64_t N) {
 void gelu_backward(float* dinp, const float* dout, const float* inp, std::int64_t N) {
   // Differentiates: out = 0.5 x (1 + tanh(u)), u = kScale (x + kCubic x^3):
   //   dout/dx = 0.5 (1 + tanh u) + 0.5 x (1 - tanh^2 u) kScale (1 + 3 kCubic x^2).
-#pragma omp parallel for simd schedule(static)
+#pragma omp parallel for simd schedule(static) if (parallel : N >= kParallelMinElements)
   for (std::int64_t i = 0; i < N; ++i) {
     const float x = inp[i];
     const float th = tanh_rational(kScale * (x + kCubic * x * x * x));
