@@ -14,6 +14,7 @@
 #include <omp.h>
 
 #include "parcae/kernels/cpu.hpp"
+#include "parallel.hpp"
 
 namespace parcae::kernels::cpu {
 
@@ -22,23 +23,6 @@ namespace {
 // Column blocks are multiples of 16 floats (one 64-byte line, an AVX-512
 // register): whole lines per thread, and the BLAS micro-kernels' widths.
 constexpr int kColumnAlign = 16;
-
-// OpenBLAS single-threaded for the lifetime of the object, then back to the
-// caller's setting (OpenBLAS's thread count is process-wide; the CLI sets it).
-class SingleThreadedBlas {
- public:
-  SingleThreadedBlas() : saved_(openblas_get_num_threads()) {
-    if (saved_ != 1) openblas_set_num_threads(1);
-  }
-  ~SingleThreadedBlas() {
-    if (saved_ != 1) openblas_set_num_threads(saved_);
-  }
-  SingleThreadedBlas(const SingleThreadedBlas&) = delete;
-  SingleThreadedBlas& operator=(const SingleThreadedBlas&) = delete;
-
- private:
-  int saved_;
-};
 
 // Calls block(lo, hi) once per OpenMP thread with its share of the columns
 // [0, n), contiguous and aligned. Inside an enclosing parallel region (or with
