@@ -50,6 +50,13 @@ double load_average() {
   return getloadavg(&load, 1) == 1 ? load : -1.0;
 }
 
+// libgomp reads OMP_WAIT_POLICY once, at start-up; idle threads spin by
+// default, which helps on idle cores and hurts on loaded ones (docs/perf.md).
+std::string wait_policy() {
+  const char* policy = std::getenv("OMP_WAIT_POLICY");
+  return policy != nullptr ? policy : "default";
+}
+
 // One thread count for both pools: OpenMP (our kernels) and OpenBLAS (its own
 // pthreads in the build we link). Leaving them apart oversubscribes the cores.
 int set_threads(const po::variables_map& vm) {
@@ -153,7 +160,7 @@ struct StepTimes {
 int bench_step_impl(const po::variables_map& vm) {
   const int threads = set_threads(vm);
   model::GptConfig cfg = model::GptConfig::preset(vm["model"].as<std::string>());
-  const int B = vm["micro-batch"].as<int>();
+  const int B = vm.count("micro-batch") ? vm["micro-batch"].as<int>() : cfg.micro_batch;
   const int T = vm.count("seq") ? vm["seq"].as<int>() : cfg.seq_len;
   const int steps = vm["steps"].as<int>();
   const int warmup = vm["warmup"].as<int>();
@@ -252,7 +259,8 @@ int bench_step_impl(const po::variables_map& vm) {
       {"init_s", init_s},
       {"loss_first", first_loss},
       {"loss_last", last_loss},
-      {"load_average", {load_before, load_average()}}};
+      {"load_average", {load_before, load_average()}},
+      {"omp_wait_policy", wait_policy()}};
   if (vm.count("json")) {
     std::cout << j.dump(2) << "\n";
     return 0;
@@ -272,7 +280,8 @@ int bench_step_impl(const po::variables_map& vm) {
             << " ms, norm + AdamW " << bd["optimizer"].get<double>() << " ms\n"
             << "  loss " << std::setprecision(4) << first_loss << " -> " << last_loss
             << ", init " << std::setprecision(1) << init_s << " s, load average "
-            << std::setprecision(2) << load_before << " -> " << load_average() << "\n";
+            << std::setprecision(2) << load_before << " -> " << load_average()
+            << ", OMP_WAIT_POLICY " << wait_policy() << "\n";
   return 0;
 }
 
@@ -283,7 +292,7 @@ int bench_gemm(int argc, char** argv) {
   add_gemm_shape_options(options);
   options.add_options()
       ("threads", po::value<int>(), "OpenMP and OpenBLAS threads (default: OMP_NUM_THREADS or all cores)")
-      ("repeats", po::value<int>()->default_value(10), "timed SGEMMs (the median is reported)")
+      ("repeats", po::value<int>()->default_value(30), "timed SGEMMs (the median is reported)")
       ("json", "print the figures as one JSON object");
   po::variables_map vm;
   if (!parse_command_line(argc, argv,
@@ -337,7 +346,7 @@ int bench_step(int argc, char** argv) {
   po::options_description options("Options");
   options.add_options()
       ("model", po::value<std::string>()->default_value("gpt2-124m"), "preset: tiny, small or gpt2-124m")
-      ("micro-batch", po::value<int>()->default_value(4), "sequences per step (B)")
+      ("micro-batch", po::value<int>(), "sequences per step (B; default: the model's)")
       ("seq", po::value<int>(), "tokens per sequence (T; default: the model's context)")
       ("steps", po::value<int>()->default_value(5), "timed steps (the median is reported)")
       ("warmup", po::value<int>()->default_value(1), "untimed steps first (page faults, caches)")

@@ -4,8 +4,8 @@
 // each calling a single-threaded SGEMM on its block. Letting OpenBLAS thread
 // itself instead puts two pools on the same cores (its pthreads and our
 // OpenMP threads, which spin-wait between regions), and they take the cores
-// from each other: a gpt2-124m step on 2 cores ran 1.7x slower that way than
-// with OMP_WAIT_POLICY=passive (docs/perf.md). One pool has no such fight, and
+// from each other: a gpt2-124m step on 2 cores ran 1.4-1.7x slower that way
+// than with OMP_WAIT_POLICY=passive (docs/perf.md). One pool has no such fight, and
 // a column block also lets the bias and its gradient be done on the block the
 // thread just wrote, while it is in cache.
 #include <algorithm>
