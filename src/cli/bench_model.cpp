@@ -3,8 +3,6 @@
 // next to an SGEMM rate measured in the same process, with the same threads,
 // at the same time (the machines here are shared), so `step` measures both and
 // reports their ratio. The FLOP counting is written down in docs/perf.md.
-#include "bench_targets.hpp"
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>

@@ -69,3 +69,10 @@ parcae_cli_shared_test(simulate_reproduces_reactive 0 "1171346.2"
 parcae_cli_shared_test(plan_more_instances_than_nodes 2 "--dp x --pp = 32 > --nodes 7"
   plan --profile ${PARCAE_GPT15} --nodes 7 --dp 4 --pp 8 --future "7,0,0")
 parcae_cli_test(simulate_missing_profile 2 "nope.csv" simulate --trace nope.csv --profile nope.csv)
+
+# The benchmarks run (their figures are for docs/perf.md, never asserted here).
+parcae_cli_shared_test(bench_optimizer 0 "\"median_ms\""
+  bench optimizer --trace ${PARCAE_TRACE} --profile ${PARCAE_GPT15} --json)
+parcae_cli_test(bench_gemm 0 "\"gflops\"" bench gemm --m 128 --n 128 --k 128 --repeats 3 --json)
+parcae_cli_test(bench_step 0 "\"ratio_to_sgemm\"" bench step --model tiny --json)
+parcae_cli_test(bench_unknown_target 2 "unknown target 'nope'" bench nope)
