@@ -12,6 +12,13 @@ class InputError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A read or write that the operating system refused (full disk, I/O error,
+// permissions met mid-run): exit code 1, with the path and the OS's reason.
+class IoError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // "FILE:LINE: message" — the form editors and humans both jump to.
 inline InputError input_error_at(const std::string& file, long line, const std::string& what) {
   return InputError(file + ":" + std::to_string(line) + ": " + what);
