@@ -37,6 +37,8 @@ void Groups::regroup(const Layout& layout) {
   int rank = 0;
   MPI_Comm_rank(world_, &rank);
   placement_ = layout.placement_of(rank - first_worker_ + 1);
+  dp_ = layout.dp();
+  pp_ = layout.pp();
   // Key = the rank's position in the replica-major order, so ranks in `active`
   // are ordered by (replica, stage) whatever their world ranks are.
   const int order = placement_ ? placement_->replica * layout.pp() + placement_->stage : 0;

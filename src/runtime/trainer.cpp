@@ -2,15 +2,13 @@
 #include "parcae/runtime/trainer.hpp"
 
 #include <chrono>
-#include <cmath>
 #include <thread>
 
-#include "parcae/data/batches.hpp"
 #include "parcae/data/corpus.hpp"
 #include "parcae/error.hpp"
 #include "parcae/model/partition.hpp"
 #include "parcae/runtime/mpi_transport.hpp"
-#include "parcae/runtime/stage_executor.hpp"
+#include "parcae/runtime/step_runner.hpp"
 
 namespace parcae::runtime {
 namespace {
@@ -44,16 +42,6 @@ void check_vocab(const TrainConfig& cfg, const data::TokenData& d) {
   }
 }
 
-double ms_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-}
-
-double global_grad_norm(const model::Stage& stage, MPI_Comm pipeline, int stages) {
-  double sq = stage.grad_sq_norm();
-  if (stages > 1) MPI_Allreduce(MPI_IN_PLACE, &sq, 1, MPI_DOUBLE, MPI_SUM, pipeline);
-  return std::sqrt(sq);
-}
-
 }  // namespace
 
 TrainData load_train_data(const TrainConfig& cfg) {
@@ -74,63 +62,14 @@ bool eval_due(const TrainConfig& cfg, int step) {
   return step == cfg.steps - 1 || (cfg.eval_every > 0 && (step + 1) % cfg.eval_every == 0);
 }
 
-void run_worker(const TrainConfig& cfg, const TrainData& data, Groups& groups,
-                Reporter& reporter) {
+void run_worker(const TrainConfig& cfg, const TrainData& data, Groups& groups, Reporter& reporter) {
   groups.regroup(Layout::dense(groups.workers(), cfg.dp, cfg.pp));
   if (!groups.active()) return;
-  const auto [replica, s] = *groups.placement();
-  const int B = cfg.model.micro_batch, T = cfg.model.seq_len, P = cfg.pp;
-  const auto ranges = model::partition_layers(stage_balance_costs(cfg), P);
-  model::Stage stage(cfg.model, ranges[s].first_layer, ranges[s].end_layer, cfg.seed);
-  MpiTransport transport(groups.pipeline());
-  MpiCollective collective(groups.data());
-  StageExecutor executor(stage, P > 1 ? &transport : nullptr, s, P, B, T);
-  const bool reports = s == P - 1;
-
-  const Share share = replica_share(cfg.micro_batches(), cfg.dp, replica);
-  const Share eval_share = replica_share(cfg.eval_batches, cfg.dp, replica);
-  // Each position's loss weighs 1 / (all positions of the global batch), so the
-  // replicas' summed gradients are exactly the gradient of the global mean loss.
-  const float dloss = 1.0f / (static_cast<float>(B) * T * cfg.micro_batches());
-  auto adamw = cfg.adamw;
-
-  for (int step = 0; step < cfg.steps; ++step) {
-    const auto start = std::chrono::steady_clock::now();
-    stage.zero_grads();
-    const BatchSource train_batch = [&](int m, std::span<int> tokens, std::span<int> targets) {
-      const auto sample = static_cast<std::uint64_t>(share.first + m) * B;
-      data::fill_batch(data.train, cfg.seed, step, sample, B, T, tokens, targets);
-    };
-    const double loss = executor.train(share.count, train_batch, dloss);
-    const double pipeline_ms = ms_since(start);
-    double compute_ms = executor.last_compute_ms();
-    if (P > 1) MPI_Allreduce(MPI_IN_PLACE, &compute_ms, 1, MPI_DOUBLE, MPI_MAX, groups.pipeline());
-
-    const auto reduce_start = std::chrono::steady_clock::now();
-    std::vector<std::span<float>> grads;
-    for (int l = stage.first_layer(); l < stage.end_layer(); ++l) grads.emplace_back(stage.grad(l));
-    collective.allreduce_sum(grads);
-    const double allreduce_ms = ms_since(reduce_start);
-    const double norm = global_grad_norm(stage, groups.pipeline(), P);
-    if (cfg.grad_clip > 0 && norm > cfg.grad_clip) {
-      stage.scale_grads(static_cast<float>(cfg.grad_clip / (norm + 1e-6)));
-    }
-    adamw.lr = static_cast<float>(cfg.lr.at(step));
-    stage.adamw_step(adamw);
-    if (reports) {
-      reporter.step({step, loss, share.count, norm, adamw.lr, ms_since(start), pipeline_ms,
-                     compute_ms, allreduce_ms});
-    }
-
-    if (data.val && eval_due(cfg, step)) {
-      const BatchSource val_batch = [&](int m, std::span<int> tokens, std::span<int> targets) {
-        data::fill_validation_batch(*data.val, (eval_share.first + m) * B, B,
-                                    cfg.eval_batches * B, T, tokens, targets);
-      };
-      const double val = executor.evaluate(eval_share.count, val_batch);
-      if (reports) reporter.eval({step, val, eval_share.count});
-    }
-  }
+  const auto ranges = model::partition_layers(stage_balance_costs(cfg), cfg.pp);
+  const auto& range = ranges[groups.placement()->stage];
+  model::Stage stage(cfg.model, range.first_layer, range.end_layer, cfg.seed);
+  StepRunner runner(cfg, data, stage, groups);
+  for (int step = 0; step < cfg.steps; ++step) runner.run(step, reporter);
 }
 
 void run_coordinator(const TrainConfig& cfg, bool has_val, MPI_Comm world, ProgressLog& log) {
@@ -148,8 +87,8 @@ void run_coordinator(const TrainConfig& cfg, bool has_val, MPI_Comm world, Progr
     for (int source : reporters) {
       double msg[kStepFields];
       polite_recv(msg, kStepFields, MPI_DOUBLE, source, kStepTag, world);
-      merge(total, {int(msg[0]), msg[1], int(msg[2]), msg[3], msg[4], msg[5], msg[6], msg[7],
-                    msg[8]});
+      merge(total,
+            {int(msg[0]), msg[1], int(msg[2]), msg[3], msg[4], msg[5], msg[6], msg[7], msg[8]});
     }
     log.step(total);
     if (has_val && eval_due(cfg, step)) {
@@ -213,9 +152,9 @@ void wait_until_released(MPI_Comm world) {
 }
 
 void MpiReporter::step(const StepReport& r) {
-  const double msg[kStepFields] = {double(r.step), r.loss_sum, double(r.micro_batches),
-                                  r.grad_norm, r.lr, r.ms, r.pipeline_ms, r.compute_ms,
-                                  r.allreduce_ms};
+  const double msg[kStepFields] = {double(r.step), r.loss_sum,   double(r.micro_batches),
+                                   r.grad_norm,    r.lr,         r.ms,
+                                   r.pipeline_ms,  r.compute_ms, r.allreduce_ms};
   MPI_Send(msg, kStepFields, MPI_DOUBLE, 0, kStepTag, world_);
 }
 

@@ -34,6 +34,9 @@ class Groups {
   MPI_Comm active_comm() const { return active_; }
   MPI_Comm pipeline() const { return pipeline_; }  // rank in it = stage
   MPI_Comm data() const { return data_; }          // rank in it = replica
+  // The shape of the layout last regrouped with (D replicas x P stages).
+  int dp() const { return dp_; }
+  int pp() const { return pp_; }
 
   // Communicators this process holds across all Groups objects (for leak tests).
   static int communicators_alive();
@@ -44,6 +47,7 @@ class Groups {
   MPI_Comm world_;
   int first_worker_;
   std::optional<Placement> placement_;
+  int dp_ = 0, pp_ = 0;
   MPI_Comm active_ = MPI_COMM_NULL;
   MPI_Comm pipeline_ = MPI_COMM_NULL;
   MPI_Comm data_ = MPI_COMM_NULL;

@@ -1,0 +1,45 @@
+#pragma once
+// One worker's optimizer steps on one layout: its stage's share of the 1F1B
+// pipeline, the data-parallel gradient allreduce, global gradient-norm
+// clipping across the pipeline, AdamW, the report of the replica's last stage
+// and, when due, the validation loss. The fixed-layout trainer runs it over
+// every step; the elastic worker builds one per layout and runs the steps each
+// control message asks for. Data order is a pure function of (seed, step,
+// sample), so a step computes the same thing whatever layout runs it.
+#include <memory>
+
+#include "parcae/model/stage.hpp"
+#include "parcae/runtime/groups.hpp"
+#include "parcae/runtime/mpi_transport.hpp"
+#include "parcae/runtime/progress.hpp"
+#include "parcae/runtime/stage_executor.hpp"
+#include "parcae/runtime/train_config.hpp"
+
+namespace parcae::runtime {
+
+struct TrainData;
+
+class StepRunner {
+ public:
+  // `groups` must be active (regrouped with a layout that places this rank);
+  // `stage` holds the layers of this rank's stage. Both must outlive the runner.
+  StepRunner(const TrainConfig& cfg, const TrainData& data, model::Stage& stage, Groups& groups);
+
+  // Optimizer step `step` (0-based, any order: a rollback redoes steps), then
+  // the validation loss when one is due after it. Collective over the layout.
+  void run(int step, Reporter& reporter);
+
+ private:
+  const TrainConfig& cfg_;
+  const TrainData& data_;
+  model::Stage& stage_;
+  Groups& groups_;
+  int replica_ = 0, s_ = 0, P_ = 1;
+  Share share_, eval_share_;
+  float dloss_ = 0;
+  MpiTransport transport_;
+  MpiCollective collective_;
+  StageExecutor executor_;
+};
+
+}  // namespace parcae::runtime

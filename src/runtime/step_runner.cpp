@@ -1,0 +1,89 @@
+// One optimizer step of one worker (see step_runner.hpp).
+#include "parcae/runtime/step_runner.hpp"
+
+#include <chrono>
+#include <cmath>
+
+#include "parcae/data/batches.hpp"
+#include "parcae/runtime/trainer.hpp"
+
+namespace parcae::runtime {
+namespace {
+
+double ms_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+double global_grad_norm(const model::Stage& stage, MPI_Comm pipeline, int stages) {
+  double sq = stage.grad_sq_norm();
+  if (stages > 1) MPI_Allreduce(MPI_IN_PLACE, &sq, 1, MPI_DOUBLE, MPI_SUM, pipeline);
+  return std::sqrt(sq);
+}
+
+}  // namespace
+
+StepRunner::StepRunner(const TrainConfig& cfg, const TrainData& data, model::Stage& stage,
+                       Groups& groups)
+    : cfg_(cfg),
+      data_(data),
+      stage_(stage),
+      groups_(groups),
+      replica_(groups.placement().value().replica),
+      s_(groups.placement().value().stage),
+      P_(groups.pp()),
+      share_(replica_share(cfg.micro_batches(), groups.dp(), replica_)),
+      eval_share_(replica_share(cfg.eval_batches, groups.dp(), replica_)),
+      // Each position's loss weighs 1 / (all positions of the global batch), so
+      // the replicas' summed gradients are exactly the gradient of the global
+      // mean loss.
+      dloss_(1.0f /
+             (static_cast<float>(cfg.model.micro_batch) * cfg.model.seq_len * cfg.micro_batches())),
+      transport_(groups.pipeline()),
+      collective_(groups.data()),
+      executor_(stage, P_ > 1 ? &transport_ : nullptr, s_, P_, cfg.model.micro_batch,
+                cfg.model.seq_len) {}
+
+void StepRunner::run(int step, Reporter& reporter) {
+  const int B = cfg_.model.micro_batch, T = cfg_.model.seq_len;
+  const bool reports = s_ == P_ - 1;
+  const auto start = std::chrono::steady_clock::now();
+  stage_.zero_grads();
+  const BatchSource train_batch = [&](int m, std::span<int> tokens, std::span<int> targets) {
+    const auto sample = static_cast<std::uint64_t>(share_.first + m) * B;
+    data::fill_batch(data_.train, cfg_.seed, step, sample, B, T, tokens, targets);
+  };
+  const double loss = executor_.train(share_.count, train_batch, dloss_);
+  const double pipeline_ms = ms_since(start);
+  double compute_ms = executor_.last_compute_ms();
+  if (P_ > 1) MPI_Allreduce(MPI_IN_PLACE, &compute_ms, 1, MPI_DOUBLE, MPI_MAX, groups_.pipeline());
+
+  const auto reduce_start = std::chrono::steady_clock::now();
+  std::vector<std::span<float>> grads;
+  for (int l = stage_.first_layer(); l < stage_.end_layer(); ++l)
+    grads.emplace_back(stage_.grad(l));
+  collective_.allreduce_sum(grads);
+  const double allreduce_ms = ms_since(reduce_start);
+  const double norm = global_grad_norm(stage_, groups_.pipeline(), P_);
+  if (cfg_.grad_clip > 0 && norm > cfg_.grad_clip) {
+    stage_.scale_grads(static_cast<float>(cfg_.grad_clip / (norm + 1e-6)));
+  }
+  auto adamw = cfg_.adamw;
+  adamw.lr = static_cast<float>(cfg_.lr.at(step));
+  stage_.adamw_step(adamw);
+  if (reports) {
+    reporter.step({step, loss, share_.count, norm, adamw.lr, ms_since(start), pipeline_ms,
+                   compute_ms, allreduce_ms});
+  }
+
+  if (data_.val && eval_due(cfg_, step)) {
+    const BatchSource val_batch = [&](int m, std::span<int> tokens, std::span<int> targets) {
+      data::fill_validation_batch(*data_.val, (eval_share_.first + m) * B, B, cfg_.eval_batches * B,
+                                  T, tokens, targets);
+    };
+    const double val = executor_.evaluate(eval_share_.count, val_batch);
+    if (reports) reporter.eval({step, val, eval_share_.count});
+  }
+}
+
+}  // namespace parcae::runtime
