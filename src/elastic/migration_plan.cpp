@@ -85,20 +85,24 @@ std::int64_t MigrationPlan::bytes() const {
   return sum;
 }
 
-std::vector<int> MigrationPlan::sources() const {
+namespace {
+
+std::vector<int> distinct_ranks(const std::vector<Transfer>& transfers, int Transfer::*end) {
   std::vector<int> out;
-  for (const auto& t : transfers) out.push_back(t.from);
+  for (const auto& t : transfers) out.push_back(t.*end);
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 
+}  // namespace
+
+std::vector<int> MigrationPlan::sources() const {
+  return distinct_ranks(transfers, &Transfer::from);
+}
+
 std::vector<int> MigrationPlan::destinations() const {
-  std::vector<int> out;
-  for (const auto& t : transfers) out.push_back(t.to);
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
+  return distinct_ranks(transfers, &Transfer::to);
 }
 
 MigrationPlan plan_migration(const Holdings& holdings, const std::optional<Previous>& previous,
