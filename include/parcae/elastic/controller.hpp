@@ -1,0 +1,95 @@
+#pragma once
+// The coordinator's mind, free of MPI: one decision per interval of the
+// availability source. When the interval's events arrive (instances preempted,
+// instances allocated), the policy picks the configuration for the interval
+// (parcae: liveput::decide over the predictor's forecast; parcae-oracle: over
+// the true future; reactive: the throughput-best configuration whenever
+// something happened, as the paper's checkpoint-restart baseline), the layout
+// planner assigns ranks keeping state where it is, and plan_migration says
+// what moves. The coordinator (MPI) ships the decision; the workers obey.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "parcae/elastic/availability.hpp"
+#include "parcae/elastic/migration_plan.hpp"
+#include "parcae/liveput/decision.hpp"
+#include "parcae/liveput/simulator.hpp"
+
+namespace parcae::elastic {
+
+enum class Policy { parcae, parcae_oracle, reactive };
+// "parcae" | "parcae-oracle" | "reactive"; throws InputError listing them.
+Policy parse_policy(const std::string& name);
+const char* to_string(Policy policy);
+
+struct ControllerOptions {
+  Policy policy = Policy::parcae;
+  int look_ahead = 12;
+  // A preempted rank may send its shards before it goes (a notice long
+  // enough to evacuate): it is a migration source in its last interval.
+  bool evacuate = false;
+  // Every change of state goes through the checkpoint store (save by the
+  // holders, load by the new layout) instead of rank-to-rank transfers: the
+  // `--migration hdf5` baseline. The reactive policy always does this.
+  bool through_checkpoint = false;
+};
+
+struct Decision {
+  int interval = 0;
+  RankEvent event;
+  liveput::Config config;                 // {0,0}: nothing fits, the interval idles
+  std::optional<runtime::Layout> layout;  // nullopt when idle
+  std::vector<StageRange> ranges;         // layers of each stage of `layout`
+  MigrationPlan plan;
+  // The holders save a checkpoint of the current state before the change and
+  // the new layout loads it (through_checkpoint or reactive, when state moves).
+  bool via_checkpoint = false;
+  // The cost model's expected migration time for the decision (what the
+  // optimizer charged; the run measures the real one beside it).
+  double expected_ms = 0.0;
+  bool training() const { return layout.has_value(); }
+};
+
+class Controller {
+ public:
+  // `forecaster` is used by the liveput policies (it may be null for
+  // reactive) and must outlive the controller, as must `table`.
+  // `layer_costs` balance stages (partition_layers); `layer_bytes` are the
+  // shard sizes (param + two moments) that migrations move.
+  Controller(liveput::TransitionTable& table, const liveput::Forecaster* forecaster,
+             std::vector<double> layer_costs, std::vector<std::int64_t> layer_bytes,
+             const AvailabilitySource& source, ControllerOptions options);
+
+  // The decision for interval k (k = 0, 1, ... in turn).
+  Decision decide(int k);
+  // Migration time still to serve after the interval (an overrun spills into
+  // the next one, as in the simulator's accounting).
+  void set_pending_ms(double pending_ms) { state_.pending_ms = pending_ms; }
+
+  const std::optional<runtime::Layout>& layout() const { return layout_; }
+  const std::vector<StageRange>& ranges() const { return ranges_; }
+  liveput::Config config() const { return state_.config; }
+  // Ranks whose model state is current (trained in the last interval, not preempted since).
+  const std::vector<bool>& holders() const { return holds_state_; }
+  int alive_count() const;
+
+ private:
+  liveput::Config choose(int k, const trace::Interval& now);
+  std::vector<StageRange> ranges_for(int pp) const;
+
+  liveput::TransitionTable& table_;
+  const liveput::Forecaster* forecaster_;
+  std::vector<double> layer_costs_;
+  std::vector<std::int64_t> layer_bytes_;
+  const AvailabilitySource& source_;
+  ControllerOptions options_;
+  std::vector<bool> alive_;        // index = rank - 1
+  std::vector<bool> holds_state_;  // index = rank - 1
+  std::optional<runtime::Layout> layout_;
+  std::vector<StageRange> ranges_;
+  bool trained_ = false;  // some state exists (or existed: a loss is a rollback)
+  liveput::JobState state_;
+};
+
+}  // namespace parcae::elastic

@@ -1,0 +1,128 @@
+// One decision per interval (see controller.hpp).
+#include "parcae/elastic/controller.hpp"
+
+#include <algorithm>
+
+#include "parcae/elastic/layout_planner.hpp"
+#include "parcae/error.hpp"
+
+namespace parcae::elastic {
+
+Policy parse_policy(const std::string& name) {
+  if (name == "parcae") return Policy::parcae;
+  if (name == "parcae-oracle") return Policy::parcae_oracle;
+  if (name == "reactive") return Policy::reactive;
+  throw InputError("--policy: unknown policy '" + name + "' (parcae, parcae-oracle, reactive)");
+}
+
+const char* to_string(Policy policy) {
+  switch (policy) {
+    case Policy::parcae:
+      return "parcae";
+    case Policy::parcae_oracle:
+      return "parcae-oracle";
+    case Policy::reactive:
+      return "reactive";
+  }
+  return "?";
+}
+
+Controller::Controller(liveput::TransitionTable& table, const liveput::Forecaster* forecaster,
+                       std::vector<double> layer_costs, std::vector<std::int64_t> layer_bytes,
+                       const AvailabilitySource& source, ControllerOptions options)
+    : table_(table),
+      forecaster_(forecaster),
+      layer_costs_(std::move(layer_costs)),
+      layer_bytes_(std::move(layer_bytes)),
+      source_(source),
+      options_(options),
+      alive_(source.workers(), false),
+      holds_state_(source.workers(), false) {
+  if (options_.policy != Policy::reactive && forecaster_ == nullptr) {
+    throw std::logic_error("controller: a liveput policy needs a forecaster");
+  }
+  if (layer_costs_.size() != layer_bytes_.size()) {
+    throw std::logic_error("controller: layer costs and sizes disagree");
+  }
+  for (int r : source.initial_ranks()) alive_[r - 1] = true;
+  state_.n = alive_count();
+}
+
+int Controller::alive_count() const {
+  return static_cast<int>(std::count(alive_.begin(), alive_.end(), true));
+}
+
+std::vector<StageRange> Controller::ranges_for(int pp) const {
+  return model::partition_layers(layer_costs_, pp);
+}
+
+liveput::Config Controller::choose(int k, const trace::Interval& now) {
+  const liveput::CostModel& m = table_.model();
+  if (options_.policy == Policy::reactive) {
+    const bool event = now.n_in + now.n_out > 0;
+    if (!state_.config.training() || event) return m.best_config(now.n);
+    return state_.config;
+  }
+  const auto future =
+      forecaster_->forecast(source_.series(), k, source_.intervals(), options_.look_ahead);
+  return liveput::decide(table_, state_, now, future);
+}
+
+Decision Controller::decide(int k) {
+  Decision d;
+  d.interval = k;
+  d.event = source_.event(k);
+  const trace::Interval& now = source_.series().intervals.at(k);
+  // Preempted ranks lose their state before anything else, unless a notice
+  // lets them evacuate it in this reconfiguration.
+  std::vector<bool> usable = holds_state_;
+  for (int r : d.event.preempted) {
+    alive_[r - 1] = false;
+    holds_state_[r - 1] = false;
+    if (!options_.evacuate) usable[r - 1] = false;
+  }
+  for (int r : d.event.allocated) alive_[r - 1] = true;
+
+  liveput::Config target = choose(k, now);
+  std::vector<int> alive_ranks;
+  for (int w = 0; w < source_.workers(); ++w) {
+    if (alive_[w]) alive_ranks.push_back(w + 1);
+  }
+  if (target.training() && target.instances() > static_cast<int>(alive_ranks.size())) {
+    target = table_.model().best_config(static_cast<int>(alive_ranks.size()));
+  }
+  d.config = target;
+  d.expected_ms = liveput::expected_migration_ms(table_, state_, now, target);
+  if (!target.training()) {
+    if (state_.config.training()) state_.stopped = true;
+    state_ = {alive_count(), target, 0.0, state_.stopped};
+    layout_.reset();
+    ranges_.clear();
+    std::fill(holds_state_.begin(), holds_state_.end(), false);
+    return d;
+  }
+  d.ranges = ranges_for(target.pp);
+  const Holdings holdings = layout_ ? Holdings::of(*layout_, ranges_, usable)
+                                    : Holdings{std::vector<std::optional<StageRange>>(
+                                          static_cast<std::size_t>(source_.workers()))};
+  const runtime::Layout next =
+      plan_layout(holdings, alive_ranks, target.dp, target.pp, d.ranges, layer_bytes_);
+  std::optional<Previous> previous;
+  if (trained_) previous = Previous{layout_ ? &*layout_ : &next, ranges_};
+  d.plan = plan_migration(holdings, previous, next, d.ranges, layer_bytes_);
+  const bool moves = !d.plan.transfers.empty();
+  d.via_checkpoint = moves && (options_.through_checkpoint || options_.policy == Policy::reactive);
+  d.layout = next;
+
+  layout_ = next;
+  ranges_ = d.ranges;
+  trained_ = true;
+  std::fill(holds_state_.begin(), holds_state_.end(), false);
+  for (int rank = 1; rank <= next.workers(); ++rank) {
+    holds_state_[rank - 1] = next.placement_of(rank).has_value();
+  }
+  state_ = {alive_count(), target, state_.pending_ms, false};
+  return d;
+}
+
+}  // namespace parcae::elastic

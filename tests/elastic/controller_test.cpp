@@ -1,0 +1,184 @@
+// The controller decides as the simulator does, and every decision is one the
+// workers can carry out: layouts on alive ranks, transfers from live holders,
+// a rollback exactly when state was lost.
+#include "parcae/elastic/controller.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <sstream>
+
+#include "parcae/error.hpp"
+#include "parcae/trace/trace.hpp"
+
+namespace parcae::elastic {
+namespace {
+
+using liveput::Config;
+
+constexpr int kWorkers = 8;
+const std::vector<double> kCosts = {1, 2, 2, 2, 2, 3};  // tiny: embedding, 4 blocks, head
+const std::vector<std::int64_t> kBytes = {400, 200, 200, 200, 200, 400};
+
+// Throughput grows with D and (less) with P; every D x P <= 8, P <= 6 runs.
+liveput::CostModel tiny_cost_model() {
+  std::vector<liveput::ProfileRow> rows;
+  for (int dp = 1; dp <= kWorkers; ++dp)
+    for (int pp = 1; pp <= 6 && dp * pp <= kWorkers; ++pp)
+      rows.push_back({{dp, pp}, 100.0, 10.0 * dp * std::pow(pp, 0.7)});
+  liveput::CostConstants k;
+  k.notice_s = 0;  // no evacuation: a stage that loses every replica rolls back
+  k.build_layers = 4;
+  const std::vector<std::pair<double, double>> p2p = {{4, 10}, {1 << 20, 500}};
+  return liveput::CostModel(liveput::ThroughputTable(rows, "tiny"), liveput::P2pTable(p2p),
+                            {100, 50, 50, 50, 50, 100}, k, {1, 6});
+}
+
+trace::Trace scripted(const std::string& csv) {
+  std::istringstream in(csv);
+  return trace::parse_trace(in, "scripted");
+}
+
+// What a worker could hold after carrying out `d`, checked against the decision.
+void check_decision(const Decision& d, const std::vector<bool>& alive_after) {
+  if (!d.training()) return;
+  const auto& next = *d.layout;
+  for (int rank = 1; rank <= next.workers(); ++rank) {
+    if (next.placement_of(rank)) ASSERT_TRUE(alive_after[rank - 1]) << "interval " << d.interval;
+  }
+  for (int r : d.event.preempted) {
+    for (const auto& t : d.plan.transfers) ASSERT_NE(t.from, r) << "interval " << d.interval;
+  }
+}
+
+TEST(Controller, ParsesPolicies) {
+  EXPECT_EQ(parse_policy("parcae"), Policy::parcae);
+  EXPECT_EQ(parse_policy("parcae-oracle"), Policy::parcae_oracle);
+  EXPECT_EQ(parse_policy("reactive"), Policy::reactive);
+  try {
+    parse_policy("bamboo");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("'bamboo'"), std::string::npos);
+  }
+}
+
+// With the oracle and the simulator's own accounting of pending time, the
+// controller picks every interval's configuration exactly as simulate_liveput.
+TEST(Controller, OracleDecidesAsTheSimulator) {
+  const auto model = tiny_cost_model();
+  trace::GeneratorParams p;
+  p.capacity = kWorkers;
+  p.initial = 6;
+  p.intervals = 120;
+  p.preempt_hazard = 0.03;
+  p.alloc_rate = 0.05;
+  p.seed = 11;
+  const auto source = AvailabilitySource::synthetic(p, kWorkers, 3);
+  liveput::OracleForecaster oracle;
+
+  liveput::TransitionTable sim_table(model);
+  liveput::SimulationOptions options;
+  const auto sim = liveput::simulate_liveput(sim_table, source.series(), {0, source.intervals()},
+                                             oracle, options, "parcae-oracle");
+
+  liveput::TransitionTable table(model);
+  Controller c(table, &oracle, kCosts, kBytes, source, {Policy::parcae_oracle});
+  double pending = 0.0;
+  int reconfigurations = 0;
+  std::vector<bool> alive(kWorkers, false);
+  for (int r : source.initial_ranks()) alive[r - 1] = true;
+  for (int k = 0; k < source.intervals(); ++k) {
+    const Decision d = c.decide(k);
+    for (int r : d.event.preempted) alive[r - 1] = false;
+    for (int r : d.event.allocated) alive[r - 1] = true;
+    check_decision(d, alive);
+    if (HasFatalFailure()) return;
+    ASSERT_EQ(d.config, sim.timeline[k].config) << "interval " << k;
+    if (d.training()) {
+      const auto o =
+          liveput::account_interval(model.constants().interval_ms(), pending, d.expected_ms,
+                                    model.restart_ms(d.config, liveput::RestartKind::remove));
+      pending = o.pending_ms;
+    } else {
+      pending = 0.0;
+    }
+    c.set_pending_ms(pending);
+    reconfigurations += d.plan.kind != Reconfiguration::none;
+  }
+  EXPECT_GT(reconfigurations, 5);
+}
+
+// A scripted trace: 6 instances on 8 ranks. Each interval's decision has the
+// kind its events force.
+TEST(Controller, ScriptedEventsForceEachKind) {
+  const auto model = tiny_cost_model();
+  // Interval 0: instances a-f arrive on ranks 1-6. 1: f (rank 6) goes.
+  // 2: g and h arrive and take the lowest free ranks, 6 and 7. 3: a and b
+  // (ranks 1 and 2) go.
+  const auto source = AvailabilitySource::replay(
+      scripted("0,add,a\n0,add,b\n0,add,c\n0,add,d\n0,add,e\n0,add,f\n"
+               "60000,remove,f\n120000,add,g\n120000,add,h\n180000,remove,a\n180000,remove,b\n"),
+      60.0, kWorkers, 1);
+  liveput::TransitionTable table(model);
+  Controller c(table, nullptr, kCosts, kBytes, source, {Policy::reactive});
+  const Decision d0 = c.decide(0);
+  EXPECT_EQ(d0.plan.kind, Reconfiguration::start);
+  EXPECT_EQ(d0.config, (Config{6, 1}));  // the throughput-best on 6
+  const Decision d1 = c.decide(1);
+  EXPECT_EQ(d1.config, (Config{5, 1}));
+  EXPECT_EQ(d1.plan.kind, Reconfiguration::intra_stage);  // the survivors regroup
+  const Decision d2 = c.decide(2);
+  EXPECT_EQ(d2.config, (Config{7, 1}));
+  EXPECT_EQ(d2.plan.kind, Reconfiguration::grow);
+  EXPECT_TRUE(d2.via_checkpoint);  // reactive moves state through the store
+  EXPECT_EQ(d2.plan.destinations(), (std::vector<int>{6, 7}));
+  const Decision d3 = c.decide(3);
+  EXPECT_EQ(d3.config, (Config{5, 1}));
+  EXPECT_EQ(d3.plan.kind, Reconfiguration::intra_stage);
+}
+
+TEST(Controller, LosingEveryHolderOfALayerRollsBack) {
+  const auto model = tiny_cost_model();
+  // Four instances, all preempted at once, then one comes back: whatever the
+  // layout was, no rank holds any layer.
+  const auto source = AvailabilitySource::replay(
+      scripted("0,add,a\n0,add,b\n0,add,c\n0,add,d\n60000,remove,a\n60000,remove,b\n"
+               "60000,remove,c\n60000,remove,d\n120000,add,e\n"),
+      60.0, 4, 1);
+  liveput::TransitionTable table(model);
+  liveput::OracleForecaster oracle;
+  Controller c(table, &oracle, kCosts, kBytes, source, {Policy::parcae_oracle});
+  EXPECT_EQ(c.decide(0).plan.kind, Reconfiguration::start);
+  const Decision idle = c.decide(1);  // nobody left
+  EXPECT_FALSE(idle.training());
+  const Decision back = c.decide(2);
+  EXPECT_TRUE(back.training());
+  EXPECT_EQ(back.plan.kind, Reconfiguration::rollback);
+  EXPECT_EQ(back.plan.lost_layers.size(), 6u);
+}
+
+TEST(Controller, EvacuationKeepsDoomedRanksAsSources) {
+  const auto model = tiny_cost_model();
+  // 1 x 2 on ranks 1-2 would lose stage 0 with rank 1; ranks 3 and 4 arrive.
+  const auto source = AvailabilitySource::replay(
+      scripted("0,add,a\n0,add,b\n60000,remove,a\n60000,remove,b\n60000,add,c\n60000,add,d\n"),
+      60.0, 4, 1);
+  liveput::TransitionTable table(model);
+  ControllerOptions evacuate{Policy::reactive};
+  evacuate.evacuate = true;
+  Controller c(table, nullptr, kCosts, kBytes, source, evacuate);
+  c.decide(0);
+  const Decision d = c.decide(1);
+  ASSERT_TRUE(d.training());
+  EXPECT_NE(d.plan.kind, Reconfiguration::rollback);
+  for (const auto& t : d.plan.transfers) EXPECT_TRUE(t.from == 1 || t.from == 2);
+
+  liveput::TransitionTable table2(model);
+  Controller lost(table2, nullptr, kCosts, kBytes, source, {Policy::reactive});
+  lost.decide(0);
+  EXPECT_EQ(lost.decide(1).plan.kind, Reconfiguration::rollback);
+}
+
+}  // namespace
+}  // namespace parcae::elastic
