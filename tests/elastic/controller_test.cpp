@@ -44,7 +44,9 @@ void check_decision(const Decision& d, const std::vector<bool>& alive_after) {
   if (!d.training()) return;
   const auto& next = *d.layout;
   for (int rank = 1; rank <= next.workers(); ++rank) {
-    if (next.placement_of(rank)) ASSERT_TRUE(alive_after[rank - 1]) << "interval " << d.interval;
+    if (next.placement_of(rank)) {
+      ASSERT_TRUE(alive_after[rank - 1]) << "interval " << d.interval;
+    }
   }
   for (int r : d.event.preempted) {
     for (const auto& t : d.plan.transfers) ASSERT_NE(t.from, r) << "interval " << d.interval;
