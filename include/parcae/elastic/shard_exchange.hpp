@@ -1,0 +1,38 @@
+#pragma once
+// The migration executor's MPI edge: one rank's part of a MigrationPlan. A
+// shard travels as four messages on one tag: a header (layer, step, size,
+// checksum) and its three float buffers, raw, without copies. All of a rank's
+// sends and receives are in flight at once, so no order of the plan can
+// deadlock, and MPI's non-overtaking rule (same sender, same tag, same
+// communicator) matches them in the plan's order. The receiver verifies the
+// checksum of every shard before it is used.
+#include <mpi.h>
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "parcae/elastic/migration_plan.hpp"
+#include "parcae/model/config.hpp"
+#include "parcae/model/shard.hpp"
+
+namespace parcae::elastic {
+
+struct ExchangeStats {
+  std::int64_t bytes_sent = 0;
+  std::int64_t bytes_received = 0;
+  double seconds = 0.0;
+};
+
+// Sends the shards of `held` (this rank's current state) that the plan asks
+// of it and returns the shards it receives, in the plan's order. Ranks are
+// ranks of `comm` (the world). Collective over the ranks the plan names: each
+// must call it with the same plan. Throws std::runtime_error naming the layer
+// and the source when a shard arrives corrupted, and std::logic_error when
+// the plan asks this rank for a layer it does not hold.
+std::vector<model::Shard> exchange_shards(MPI_Comm comm, const MigrationPlan& plan,
+                                          std::span<const model::Shard> held,
+                                          const model::GptConfig& cfg,
+                                          ExchangeStats* stats = nullptr);
+
+}  // namespace parcae::elastic
