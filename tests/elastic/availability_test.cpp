@@ -60,8 +60,12 @@ TEST(FitToWorkers, PublishedTraceOnEightRanks) {
   int level = initial_level(f), kept = 0, with_events = 0;
   for (std::size_t k = 0; k < s.intervals.size(); ++k) {
     const auto &raw = s.intervals[k], &fit = f.intervals[k];
-    if (raw.n_out > 0 && fit.n_out == 0) EXPECT_EQ(level, 0) << "interval " << k;
-    if (raw.n_in > 0 && fit.n_in == 0) EXPECT_EQ(level - fit.n_out, 8) << "interval " << k;
+    if (raw.n_out > 0 && fit.n_out == 0) {
+      EXPECT_EQ(level, 0) << "interval " << k;
+    }
+    if (raw.n_in > 0 && fit.n_in == 0) {
+      EXPECT_EQ(level - fit.n_out, 8) << "interval " << k;
+    }
     with_events += raw.n_in > 0 || raw.n_out > 0;
     kept += fit.n_in > 0 || fit.n_out > 0;
     level = fit.n;
