@@ -22,7 +22,7 @@
 #include "parcae/error.hpp"
 #include "parcae/kernels/cpu.hpp"
 #include "parcae/model/config.hpp"
-#include "parcae/model/stage.hpp"
+#include "parcae/compute/stage.hpp"
 #include "parcae/rng.hpp"
 
 namespace parcae::cli {
@@ -171,11 +171,10 @@ int bench_step_impl(const po::variables_map& vm) {
   const double load_before = load_average();
 
   auto t_init = Clock::now();
-  model::Stage stage(cfg, 0, cfg.num_layers(), vm["seed"].as<std::uint64_t>());
-  model::StageActivations acts = stage.make_activations(B, T);
+  compute::Stage stage(cfg, 0, cfg.num_layers(), vm["seed"].as<std::uint64_t>());
+  compute::StageActivations acts = stage.make_activations(B, T);
   const double init_s = seconds_since(t_init);
-  double params = 0;
-  for (const auto& s : stage.shards()) params += static_cast<double>(s.param.size());
+  const double params = static_cast<double>(stage.parameters());
 
   // A fixed random batch: the step's cost does not depend on the tokens.
   std::vector<int> tokens(std::size_t(B) * T), targets(tokens.size());
@@ -183,7 +182,7 @@ int bench_step_impl(const po::variables_map& vm) {
   for (auto& t : tokens) t = static_cast<int>(rng.below(cfg.vocab));
   for (auto& t : targets) t = static_cast<int>(rng.below(cfg.vocab));
   const model::MicroBatch mb{tokens.data(), targets.data(), B, T};
-  kernels::cpu::AdamW hp;
+  kernels::AdamW hp;
   hp.weight_decay = 0.1f;
 
   // What the trainer does per optimizer step with one micro-batch: zero the
@@ -204,7 +203,7 @@ int bench_step_impl(const po::variables_map& vm) {
     const auto t1 = Clock::now();
     const double loss = stage.forward(acts, mb, nullptr);
     const auto t2 = Clock::now();
-    stage.backward(acts, mb, nullptr, nullptr, 1.0f / static_cast<float>(B * T), nullptr);
+    stage.backward(acts, nullptr, nullptr, 1.0f / static_cast<float>(B * T), nullptr);
     const auto t3 = Clock::now();
     static_cast<void>(stage.grad_sq_norm());  // the trainer clips by it; here only its cost counts
     stage.adamw_step(hp);

@@ -1,4 +1,4 @@
-// Shards: creation, fingerprint, optimizer step (see shard.hpp).
+// Shards: creation and fingerprint (see shard.hpp).
 #include <bit>
 #include <cstring>
 
@@ -41,18 +41,6 @@ Shard make_shard(const GptConfig& cfg, int layer, std::uint64_t seed) {
   shard.adam_m.assign(spec.size, 0.0f);
   shard.adam_v.assign(spec.size, 0.0f);
   return shard;
-}
-
-void adamw_step(Shard& shard, const LayerSpec& spec, const float* grads,
-                const kernels::cpu::AdamW& hp) {
-  ++shard.step;
-  for (const auto& t : spec.tensors) {
-    kernels::cpu::AdamW tensor_hp = hp;
-    if (!t.decay) tensor_hp.weight_decay = 0.0f;
-    kernels::cpu::adamw_update(shard.param.data() + t.offset, grads + t.offset,
-                               shard.adam_m.data() + t.offset, shard.adam_v.data() + t.offset,
-                               t.size, tensor_hp, shard.step);
-  }
 }
 
 }  // namespace parcae::model

@@ -5,8 +5,8 @@
 #include <chrono>
 #include <span>
 
+#include "parcae/compute/stage.hpp"
 #include "parcae/model/layers.hpp"
-#include "parcae/model/stage.hpp"
 #include "parcae/rng.hpp"
 #include "parcae/runtime/groups.hpp"
 #include "parcae/runtime/mpi_transport.hpp"
@@ -33,7 +33,8 @@ std::vector<float> random_floats(std::size_t n, Rng& rng) {
 
 }  // namespace
 
-std::vector<LayerTiming> measure_layers(const model::GptConfig& cfg, int repeats) {
+std::vector<LayerTiming> measure_layers(const model::GptConfig& cfg, int repeats,
+                                        compute::Backend& backend) {
   const int B = cfg.micro_batch, T = cfg.seq_len;
   const std::size_t n = static_cast<std::size_t>(B) * T, acts = n * cfg.channels;
   Rng rng(1);
@@ -43,11 +44,12 @@ std::vector<LayerTiming> measure_layers(const model::GptConfig& cfg, int repeats
     targets[i] = static_cast<int>(rng.below(cfg.vocab));
   }
   const model::MicroBatch mb{tokens.data(), targets.data(), B, T};
-  const auto input = random_floats(acts, rng), dout = random_floats(acts, rng);
-  std::vector<float> dinp(acts);
+  compute::DeviceArray<float> input(backend, acts), dout(backend, acts), dinp(backend, acts);
+  input.upload(random_floats(acts, rng));
+  dout.upload(random_floats(acts, rng));
   std::vector<LayerTiming> out;
   for (int l = 0; l < cfg.num_layers(); ++l) {
-    model::Stage stage(cfg, l, l + 1, /*seed=*/1);
+    compute::Stage stage(cfg, l, l + 1, /*seed=*/1, backend);
     auto a = stage.make_activations(B, T);
     const float* inp = l == 0 ? nullptr : input.data();
     const float* grad_out = l == cfg.num_layers() - 1 ? nullptr : dout.data();
@@ -55,28 +57,30 @@ std::vector<LayerTiming> measure_layers(const model::GptConfig& cfg, int repeats
     for (int r = 0; r <= repeats; ++r) {  // the first round warms caches up
       auto t0 = Clock::now();
       stage.forward(a, mb, inp);
+      backend.synchronize();
       if (r > 0) f.push_back(ms_since(t0));
       t0 = Clock::now();
-      stage.backward(a, mb, inp, grad_out, 1.0f / n, l == 0 ? nullptr : dinp.data());
+      stage.backward(a, inp, grad_out, 1.0f / n, l == 0 ? nullptr : dinp.data());
+      backend.synchronize();
       if (r > 0) b.push_back(ms_since(t0));
     }
-    out.push_back({median(f), median(b), static_cast<std::int64_t>(stage.shard(l).param.size())});
+    out.push_back({median(f), median(b), stage.parameters()});
   }
   return out;
 }
 
-double measure_adamw_ns_per_param(const model::GptConfig& cfg, int repeats) {
-  model::Stage stage(cfg, 0, cfg.num_layers(), 1);
-  std::int64_t params = 0;
-  for (const auto& s : stage.shards()) params += static_cast<std::int64_t>(s.param.size());
-  kernels::cpu::AdamW hp;
+double measure_adamw_ns_per_param(const model::GptConfig& cfg, int repeats,
+                                  compute::Backend& backend) {
+  compute::Stage stage(cfg, 0, cfg.num_layers(), 1, backend);
+  kernels::AdamW hp;
   std::vector<double> times;
   for (int r = 0; r <= repeats; ++r) {
     const auto t0 = Clock::now();
     stage.adamw_step(hp);
+    backend.synchronize();
     if (r > 0) times.push_back(ms_since(t0));
   }
-  return median(times) * 1e6 / static_cast<double>(params);
+  return median(times) * 1e6 / static_cast<double>(stage.parameters());
 }
 
 std::vector<std::pair<double, double>> measure_p2p(MPI_Comm world, int a, int b, double max_bytes,

@@ -21,7 +21,7 @@ double ms_between(Clock::time_point a, Clock::time_point b) {
 
 }  // namespace
 
-StageExecutor::StageExecutor(model::Stage& stage, Transport* transport, int stage_index,
+StageExecutor::StageExecutor(compute::Stage& stage, Transport* transport, int stage_index,
                              int stages, int B, int T)
     : stage_(stage),
       transport_(transport),
@@ -32,7 +32,7 @@ StageExecutor::StageExecutor(model::Stage& stage, Transport* transport, int stag
       first_(stage_index == 0),
       last_(stage_index == stages - 1),
       act_floats_(static_cast<std::size_t>(B) * T * stage.config().channels) {
-  if (!last_) dout_.resize(act_floats_);
+  if (!last_) dout_ = compute::DeviceArray<float>(stage.backend(), act_floats_);
 }
 
 void StageExecutor::ensure_slots(int count) {
@@ -40,8 +40,8 @@ void StageExecutor::ensure_slots(int count) {
   while (static_cast<int>(slots_.size()) < count) {
     Slot slot{stage_.make_activations(B_, T_), std::vector<int>(n), std::vector<int>(n), {}, {}};
     if (!first_) {
-      slot.input.resize(act_floats_);
-      slot.dinp.resize(act_floats_);
+      slot.input = compute::DeviceArray<float>(stage_.backend(), act_floats_);
+      slot.dinp = compute::DeviceArray<float>(stage_.backend(), act_floats_);
     }
     slots_.push_back(std::move(slot));
   }
@@ -72,7 +72,7 @@ double StageExecutor::train(int micro_batches, const BatchSource& source, float 
     const auto start = computes ? Clock::now() : Clock::time_point{};
     switch (op.kind) {
       case OpKind::recv_activation:
-        transport_->recv(slot.input, s_ - 1, activation_tag(op.micro_batch));
+        transport_->recv(slot.input.span(), s_ - 1, activation_tag(op.micro_batch));
         break;
       case OpKind::forward:
         loss += forward(slot, op.micro_batch, source);
@@ -82,15 +82,15 @@ double StageExecutor::train(int micro_batches, const BatchSource& source, float 
             {stage_.output(slot.acts), act_floats_}, s_ + 1, activation_tag(op.micro_batch));
         break;
       case OpKind::recv_gradient:
-        transport_->recv(dout_, s_ + 1, gradient_tag(op.micro_batch));
+        transport_->recv(dout_.span(), s_ + 1, gradient_tag(op.micro_batch));
         break;
       case OpKind::backward:
         if (!first_) wait(slot.grad_send);
-        stage_.backward(slot.acts, micro_batch(slot), first_ ? nullptr : slot.input.data(),
+        stage_.backward(slot.acts, first_ ? nullptr : slot.input.data(),
                         last_ ? nullptr : dout_.data(), dloss, first_ ? nullptr : slot.dinp.data());
         break;
       case OpKind::send_gradient:
-        slot.grad_send = transport_->send(slot.dinp, s_ - 1, gradient_tag(op.micro_batch));
+        slot.grad_send = transport_->send(slot.dinp.span(), s_ - 1, gradient_tag(op.micro_batch));
         break;
     }
     if (computes) compute_ms_ += ms_between(start, Clock::now());
@@ -105,7 +105,7 @@ double StageExecutor::evaluate(int micro_batches, const BatchSource& source) {
   double loss = 0.0;
   for (int m = 0; m < micro_batches; ++m) {
     Slot& slot = slot_for(m);
-    if (!first_) transport_->recv(slot.input, s_ - 1, activation_tag(m));
+    if (!first_) transport_->recv(slot.input.span(), s_ - 1, activation_tag(m));
     loss += forward(slot, m, source);
     if (!last_) {
       slot.act_send = transport_->send({stage_.output(slot.acts), act_floats_}, s_ + 1,

@@ -15,7 +15,7 @@ double ms_since(std::chrono::steady_clock::time_point start) {
       .count();
 }
 
-double global_grad_norm(const model::Stage& stage, MPI_Comm pipeline, int stages) {
+double global_grad_norm(const compute::Stage& stage, MPI_Comm pipeline, int stages) {
   double sq = stage.grad_sq_norm();
   if (stages > 1) MPI_Allreduce(MPI_IN_PLACE, &sq, 1, MPI_DOUBLE, MPI_SUM, pipeline);
   return std::sqrt(sq);
@@ -23,7 +23,7 @@ double global_grad_norm(const model::Stage& stage, MPI_Comm pipeline, int stages
 
 }  // namespace
 
-StepRunner::StepRunner(const TrainConfig& cfg, const TrainData& data, model::Stage& stage,
+StepRunner::StepRunner(const TrainConfig& cfg, const TrainData& data, compute::Stage& stage,
                        Groups& groups)
     : cfg_(cfg),
       data_(data),

@@ -67,7 +67,7 @@ void run_worker(const TrainConfig& cfg, const TrainData& data, Groups& groups, R
   if (!groups.active()) return;
   const auto ranges = model::partition_layers(stage_balance_costs(cfg), cfg.pp);
   const auto& range = ranges[groups.placement()->stage];
-  model::Stage stage(cfg.model, range.first_layer, range.end_layer, cfg.seed);
+  compute::Stage stage(cfg.model, range.first_layer, range.end_layer, cfg.seed);
   StepRunner runner(cfg, data, stage, groups);
   for (int step = 0; step < cfg.steps; ++step) runner.run(step, reporter);
 }

@@ -17,7 +17,7 @@ TEST(AdamW, FirstStepByHand) {
   // update is lr * (sign(g) * |g| / (|g| + eps) + wd * p).
   // p = 1, g = 0.5, lr = 0.1, wd = 0.1, eps = 1e-8:
   //   p' = 1 - 0.1 * (0.5 / (0.5 + 1e-8) + 0.1) = 0.89000000(2).
-  kernels::cpu::AdamW hp{.lr = 0.1f, .beta1 = 0.9f, .beta2 = 0.95f, .eps = 1e-8f,
+  kernels::AdamW hp{.lr = 0.1f, .beta1 = 0.9f, .beta2 = 0.95f, .eps = 1e-8f,
                          .weight_decay = 0.1f};
   float p = 1.0f, g = 0.5f, m = 0.0f, v = 0.0f;
   kernels::cpu::adamw_update(&p, &g, &m, &v, 1, hp, 1);
@@ -31,7 +31,7 @@ TEST(AdamW, SecondStepByHand) {
   //   m = 0.9*0.05 - 0.1 = -0.055           m_hat = -0.055 / (1 - 0.81)   = -0.289473684
   //   v = 0.95*0.0125 + 0.05 = 0.061875     v_hat = 0.061875 / (1 - 0.9025) = 0.634615385
   //   p = 0.89 - 0.1 * (-0.289473684 / (0.796627...)) = 0.89 + 0.0363373...
-  kernels::cpu::AdamW hp{.lr = 0.1f, .beta1 = 0.9f, .beta2 = 0.95f, .eps = 1e-8f,
+  kernels::AdamW hp{.lr = 0.1f, .beta1 = 0.9f, .beta2 = 0.95f, .eps = 1e-8f,
                          .weight_decay = 0.0f};
   float p = 0.89f, g = -1.0f, m = 0.05f, v = 0.0125f;
   kernels::cpu::adamw_update(&p, &g, &m, &v, 1, hp, 2);
@@ -44,7 +44,7 @@ TEST(AdamW, SecondStepByHand) {
 TEST(AdamW, ManyCoordinatesMatchTheFormula) {
   Rng rng(10);
   const int N = 1001;
-  const kernels::cpu::AdamW hp{.lr = 1e-3f, .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-8f,
+  const kernels::AdamW hp{.lr = 1e-3f, .beta1 = 0.9f, .beta2 = 0.999f, .eps = 1e-8f,
                                .weight_decay = 0.01f};
   auto p = to_float(random_vector(rng, N)), m = to_float(random_vector(rng, N, 0.1));
   auto v = to_float(random_vector(rng, N, 0.1));

@@ -87,7 +87,7 @@ TEST(Threads, AdamWAndGeluMatchOneThread) {
   const std::int64_t N = 100003;  // above kParallelMinElements: the threads share it
   Rng rng(23);
   const auto g = to_float(random_vector(rng, N)), x = to_float(random_vector(rng, N, 3.0));
-  const kernels::cpu::AdamW hp{.lr = 1e-3f, .weight_decay = 0.1f};
+  const kernels::AdamW hp{.lr = 1e-3f, .weight_decay = 0.1f};
   auto run = [&](int threads) {
     Threads scope(threads);
     std::vector<float> p(x), m(N, 0.01f), v(N, 0.02f), y(N), dx(N, 0.0f);

@@ -10,6 +10,8 @@
 // The CUDA twins (kernels/cuda.hpp) take the same arguments as device pointers.
 #include <cstdint>
 
+#include "parcae/kernels/adamw.hpp"
+
 namespace parcae::kernels::cpu {
 
 // --- embedding (token + position) -------------------------------------------
@@ -38,11 +40,15 @@ void matmul_backward(float* dinp, float* dweight, float* dbias, const float* dou
 
 // --- causal multi-head self-attention -----------------------------------------
 // inp[B,T,3C] holds q, k, v side by side (each C = NH heads of hs = C/NH);
-// out[B,T,C]; att[B,NH,T,T] keeps the softmax probabilities (row t is zero
-// beyond column t) for the backward.
+// out[B,T,C]; att keeps what the backward needs, attention_saved_floats() of
+// them: here the softmax probabilities [B,NH,T,T] (row t is zero beyond column
+// t). The fused CUDA twin keeps one log-sum-exp per row [B,NH,T] instead and
+// recomputes the probabilities. The backward reads the forward's `out` too:
+// the CUDA twin's softmax backward needs rowsum(dout * out); this one does not.
 void attention_forward(float* out, float* att, const float* inp, int B, int T, int C, int NH);
-void attention_backward(float* dinp, const float* dout, const float* inp, const float* att, int B,
-                        int T, int C, int NH);
+void attention_backward(float* dinp, const float* dout, const float* inp, const float* out,
+                        const float* att, int B, int T, int C, int NH);
+std::int64_t attention_saved_floats(int B, int T, int NH);
 
 // --- GELU, tanh approximation -------------------------------------------------
 void gelu_forward(float* out, const float* inp, std::int64_t N);
@@ -64,15 +70,9 @@ void crossentropy_softmax_backward(float* dlogits, const float* dlosses, float d
                                    const float* probs, const int* targets, int N, int V, int Vp);
 
 // --- optimizer --------------------------------------------------------------------
-struct AdamW {
-  float lr = 3e-4f;
-  float beta1 = 0.9f;
-  float beta2 = 0.95f;
-  float eps = 1e-8f;
-  float weight_decay = 0.0f;
-};
-// One AdamW step (Loshchilov & Hutter: decoupled weight decay) with bias
-// correction; `step` is the 1-based number of this update.
+// One AdamW step (Loshchilov & Hutter: decoupled weight decay; hyperparameters
+// in kernels/adamw.hpp) with bias correction; `step` is the 1-based number of
+// this update.
 void adamw_update(float* params, const float* grads, float* m, float* v, std::int64_t N,
                   const AdamW& hp, std::int64_t step);
 

@@ -1,26 +1,19 @@
 #pragma once
 // What one layer keeps from its forward for its backward, for one micro-batch
-// of B x T tokens: one flat buffer with named views (llm.c's ActivationTensors,
-// per layer). Kept per layer, not per model, so a pipeline stage holds only its
-// own layers' activations, one set per micro-batch in flight.
+// of B x T tokens: named views into one flat buffer (llm.c's
+// ActivationTensors, per layer). Kept per layer, not per model, so a pipeline
+// stage holds only its own layers' activations, one set per micro-batch in
+// flight. This is the layout only: the memory belongs to whoever computes
+// (host or device memory, see compute/stage.hpp), and so does the size of
+// what attention keeps, which differs between its CPU and CUDA kernels.
 #include <cstdint>
-#include <vector>
 
 #include "parcae/model/config.hpp"
 #include "parcae/model/layers.hpp"
 
 namespace parcae::model {
 
-class LayerActivations {
- public:
-  LayerActivations(const GptConfig& cfg, LayerKind kind, int B, int T);
-  // The views point into the buffer: copying would alias another object's
-  // memory, so only moves (which keep the buffer) are allowed.
-  LayerActivations(const LayerActivations&) = delete;
-  LayerActivations& operator=(const LayerActivations&) = delete;
-  LayerActivations(LayerActivations&&) = default;
-  LayerActivations& operator=(LayerActivations&&) = default;
-
+struct LayerActivations {
   int B = 0, T = 0;
   LayerKind kind = LayerKind::embedding;
 
@@ -31,7 +24,7 @@ class LayerActivations {
   float* ln1_mean = nullptr;  // [N]
   float* ln1_rstd = nullptr;  // [N]
   float* qkv = nullptr;       // [N,3C]
-  float* att = nullptr;       // [B,H,T,T] softmax probabilities
+  float* att = nullptr;       // what attention keeps for its backward (`attention_floats`)
   float* atty = nullptr;      // [N,C] attention output, before the projection
   float* res2 = nullptr;      // [N,C] residual stream after attention
   float* ln2 = nullptr;       // [N,C]
@@ -46,23 +39,17 @@ class LayerActivations {
   float* probs = nullptr;     // [N,Vp] logits, turned into probabilities in place
   float* losses = nullptr;    // [N] per-position cross-entropy
 
-  std::int64_t floats() const { return static_cast<std::int64_t>(buffer_.size()); }
-
- private:
-  std::vector<float> buffer_;
+  // Floats of a layer of `kind` for micro-batches of B x T, when attention
+  // keeps `attention_floats` floats per block.
+  static std::int64_t floats(const GptConfig& cfg, LayerKind kind, int B, int T,
+                             std::int64_t attention_floats);
+  // The views of such a layer laid out from `base` (floats(...) floats).
+  static LayerActivations carve(const GptConfig& cfg, LayerKind kind, int B, int T,
+                                std::int64_t attention_floats, float* base);
 };
 
-// Scratch for the gradients of a layer's intermediate activations during its
-// backward; one per stage, reused by every layer (backwards run one at a time).
-class BackwardWorkspace {
- public:
-  // At least `floats` floats, zeroed (backwards accumulate into them).
-  float* zeroed(std::int64_t floats);
-  // Floats a layer of `kind` needs for micro-batches of B x T.
-  static std::int64_t floats_for(const GptConfig& cfg, LayerKind kind, int B, int T);
-
- private:
-  std::vector<float> buffer_;
-};
+// Floats of scratch a layer of `kind` needs for the gradients of its
+// intermediate activations during its backward (micro-batches of B x T).
+std::int64_t backward_workspace_floats(const GptConfig& cfg, LayerKind kind, int B, int T);
 
 }  // namespace parcae::model

@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <vector>
 
-#include "parcae/kernels/cpu.hpp"
 #include "parcae/model/config.hpp"
 #include "parcae/model/layers.hpp"
 
@@ -26,10 +25,5 @@ struct Shard {
 
 // A fresh shard: GPT-2 initialised parameters (init_layer), zero moments, step 0.
 Shard make_shard(const GptConfig& cfg, int layer, std::uint64_t seed);
-
-// One AdamW step on the shard with `grads` (same layout); weight decay only on
-// the tensors marked `decay` (matrices and embeddings, as in GPT-2/nanoGPT).
-void adamw_step(Shard& shard, const LayerSpec& spec, const float* grads,
-                const kernels::cpu::AdamW& hp);
 
 }  // namespace parcae::model

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "parcae/compute/backend.hpp"
 #include "parcae/model/config.hpp"
 
 namespace parcae::runtime {
@@ -20,11 +21,13 @@ struct LayerTiming {
 };
 
 // Median over `repeats` of each layer alone (as a one-layer stage) on one
-// micro-batch of cfg.micro_batch x cfg.seq_len tokens. Local, no MPI.
-std::vector<LayerTiming> measure_layers(const model::GptConfig& cfg, int repeats);
+// micro-batch of cfg.micro_batch x cfg.seq_len tokens, on `backend`. Local, no MPI.
+std::vector<LayerTiming> measure_layers(const model::GptConfig& cfg, int repeats,
+                                        compute::Backend& backend = compute::cpu_backend());
 
 // Nanoseconds per parameter of one AdamW step over the whole model. Local.
-double measure_adamw_ns_per_param(const model::GptConfig& cfg, int repeats);
+double measure_adamw_ns_per_param(const model::GptConfig& cfg, int repeats,
+                                  compute::Backend& backend = compute::cpu_backend());
 
 // One-way times (bytes, microseconds) between world ranks a and b, by
 // ping-pong, for sizes 4 B .. max_bytes (doubling). Collective over the world;

@@ -7,7 +7,7 @@
 #include <span>
 #include <vector>
 
-#include "parcae/model/stage.hpp"
+#include "parcae/compute/stage.hpp"
 #include "parcae/runtime/transport.hpp"
 
 namespace parcae::runtime {
@@ -18,7 +18,7 @@ using BatchSource = std::function<void(int m, std::span<int> tokens, std::span<i
 class StageExecutor {
  public:
   // `transport` may be null when the pipeline has one stage.
-  StageExecutor(model::Stage& stage, Transport* transport, int stage_index, int stages, int B,
+  StageExecutor(compute::Stage& stage, Transport* transport, int stage_index, int stages, int B,
                 int T);
 
   // Forward and backward of `micro_batches` micro-batches; gradients accumulate
@@ -35,10 +35,10 @@ class StageExecutor {
 
  private:
   struct Slot {
-    model::StageActivations acts;
-    std::vector<int> tokens, targets;
-    std::vector<float> input;  // activation received from the previous stage
-    std::vector<float> dinp;   // gradient sent back to it
+    compute::StageActivations acts;
+    std::vector<int> tokens, targets;  // on the host, from the BatchSource
+    compute::DeviceArray<float> input;  // activation received from the previous stage
+    compute::DeviceArray<float> dinp;   // gradient sent back to it
     Transport::SendHandle act_send = kNone, grad_send = kNone;
   };
   static constexpr Transport::SendHandle kNone = static_cast<Transport::SendHandle>(-1);
@@ -49,13 +49,13 @@ class StageExecutor {
   double forward(Slot& slot, int m, const BatchSource& source);
   model::MicroBatch micro_batch(const Slot& slot) const;
 
-  model::Stage& stage_;
+  compute::Stage& stage_;
   Transport* transport_;
   int s_, P_, B_, T_;
   bool first_, last_;
   std::size_t act_floats_;  // B x T x C: one micro-batch's activation between stages
   std::vector<Slot> slots_;
-  std::vector<float> dout_;  // gradient received from the next stage
+  compute::DeviceArray<float> dout_;  // gradient received from the next stage
   double compute_ms_ = 0;
 };
 

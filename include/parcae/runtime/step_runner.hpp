@@ -8,7 +8,7 @@
 // sample), so a step computes the same thing whatever layout runs it.
 #include <memory>
 
-#include "parcae/model/stage.hpp"
+#include "parcae/compute/stage.hpp"
 #include "parcae/runtime/groups.hpp"
 #include "parcae/runtime/mpi_transport.hpp"
 #include "parcae/runtime/progress.hpp"
@@ -23,7 +23,7 @@ class StepRunner {
  public:
   // `groups` must be active (regrouped with a layout that places this rank);
   // `stage` holds the layers of this rank's stage. Both must outlive the runner.
-  StepRunner(const TrainConfig& cfg, const TrainData& data, model::Stage& stage, Groups& groups);
+  StepRunner(const TrainConfig& cfg, const TrainData& data, compute::Stage& stage, Groups& groups);
 
   // Optimizer step `step` (0-based, any order: a rollback redoes steps), then
   // the validation loss when one is due after it. Collective over the layout.
@@ -32,7 +32,7 @@ class StepRunner {
  private:
   const TrainConfig& cfg_;
   const TrainData& data_;
-  model::Stage& stage_;
+  compute::Stage& stage_;
   Groups& groups_;
   int replica_ = 0, s_ = 0, P_ = 1;
   Share share_, eval_share_;

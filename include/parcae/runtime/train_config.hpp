@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "parcae/kernels/cpu.hpp"
+#include "parcae/kernels/adamw.hpp"
 #include "parcae/model/config.hpp"
 #include "parcae/runtime/lr_schedule.hpp"
 
@@ -20,7 +20,7 @@ struct TrainConfig {
   int steps = 100;
   int global_batch = 32;   // G: sequences per optimizer step, fixed whatever D and P are
   LrSchedule lr;
-  kernels::cpu::AdamW adamw;  // lr is overwritten per step from `lr`
+  kernels::AdamW adamw;  // lr is overwritten per step from `lr`
   double grad_clip = 1.0;     // global gradient-norm bound; <= 0 disables clipping
   std::uint64_t seed = 1337;  // init and data order
   int dp = 1;

@@ -56,8 +56,12 @@ void attention_forward(float* out, float* att, const float* inp, int B, int T, i
   }
 }
 
-void attention_backward(float* dinp, const float* dout, const float* inp, const float* att, int B,
-                        int T, int C, int NH) {
+std::int64_t attention_saved_floats(int B, int T, int NH) {
+  return static_cast<std::int64_t>(B) * NH * T * T;
+}
+
+void attention_backward(float* dinp, const float* dout, const float* inp, const float* /*out*/,
+                        const float* att, int B, int T, int C, int NH) {
   const int C3 = 3 * C;
   const int hs = C / NH;
   const float scale = 1.0f / std::sqrt(static_cast<float>(hs));

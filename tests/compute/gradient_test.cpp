@@ -1,44 +1,53 @@
 // The whole model's loss and gradients against an independent double-precision
 // forward (tests/model/reference_model.hpp) and its central finite differences.
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 
-#include <gtest/gtest.h>
-
+#include "compute/reference_model.hpp"
 #include "kernels/check.hpp"
-#include "model/reference_model.hpp"
+#include "parcae/compute/stage.hpp"
 #include "parcae/error.hpp"
-#include "parcae/model/stage.hpp"
 
-namespace parcae::model {
+namespace parcae::compute {
 namespace {
 
 using namespace parcae::testing;
+using model::GptConfig;
+using model::make_shard;
+using model::MicroBatch;
+using model::Shard;
 
 // The tiny model, with every parameter moved off GPT-2's init (gains 1 and
 // biases 0 would hide mistakes that multiply by them, and 0.02 weights leave
 // attention nearly uniform): noise of 0.05 on every coordinate.
-Stage perturbed_tiny(std::uint64_t seed) {
-  Stage stage(GptConfig::preset("tiny"), 0, 6, seed);
+std::vector<Shard> perturbed_tiny(std::uint64_t seed) {
+  const auto cfg = GptConfig::preset("tiny");
+  std::vector<Shard> shards;
   Rng rng(seed + 100);
-  for (auto& shard : stage.shards())
-    for (auto& p : shard.param) p += static_cast<float>(0.05 * rng.normal());
-  return stage;
+  for (int l = 0; l < cfg.num_layers(); ++l) {
+    shards.push_back(make_shard(cfg, l, seed));
+    for (auto& p : shards.back().param) p += static_cast<float>(0.05 * rng.normal());
+  }
+  return shards;
 }
 
-LayerParams as_double(Stage& stage) {
+LayerParams as_double(const Stage& stage) {
   LayerParams params;
-  for (auto& shard : stage.shards()) params.push_back(to_double(shard.param));
+  for (int l = stage.first_layer(); l < stage.end_layer(); ++l)
+    params.push_back(to_double(stage.copy_shard(l).param));
   return params;
 }
 
 TEST(ModelGradients, LossMatchesDoubleReference) {
-  Stage stage = perturbed_tiny(1);
+  Stage stage(GptConfig::preset("tiny"), perturbed_tiny(1));
   const auto& cfg = stage.config();
   const int B = cfg.micro_batch, T = cfg.seq_len;  // the full 4 x 64
   Rng rng(2);
-  const auto tokens = random_tokens(rng, B * T, cfg.vocab), targets = random_tokens(rng, B * T, cfg.vocab);
+  const auto tokens = random_tokens(rng, B * T, cfg.vocab),
+             targets = random_tokens(rng, B * T, cfg.vocab);
   auto acts = stage.make_activations(B, T);
   const double loss = stage.forward(acts, {tokens.data(), targets.data(), B, T}, nullptr);
   const double ref = reference_loss(cfg, as_double(stage), tokens.data(), targets.data(), B, T);
@@ -53,22 +62,23 @@ TEST(ModelGradients, LossMatchesDoubleReference) {
 // 8e-7; 1e-4 leaves two orders of magnitude, and a wrong or missing term (an
 // O(1) relative error) still fails loudly.
 TEST(ModelGradients, MatchFiniteDifferencesOnEveryTensor) {
-  Stage stage = perturbed_tiny(3);
+  Stage stage(GptConfig::preset("tiny"), perturbed_tiny(3));
   const auto cfg = stage.config();
   const int B = 2, T = 16;  // T < seq_len: runs may be shorter than the context
   Rng rng(4);
-  const auto tokens = random_tokens(rng, B * T, cfg.vocab), targets = random_tokens(rng, B * T, cfg.vocab);
+  const auto tokens = random_tokens(rng, B * T, cfg.vocab),
+             targets = random_tokens(rng, B * T, cfg.vocab);
   const MicroBatch mb{tokens.data(), targets.data(), B, T};
   auto acts = stage.make_activations(B, T);
   stage.zero_grads();
   stage.forward(acts, mb, nullptr);
-  stage.backward(acts, mb, nullptr, nullptr, 1.0f / (B * T), nullptr);
+  stage.backward(acts, nullptr, nullptr, 1.0f / (B * T), nullptr);
 
   LayerParams params = as_double(stage);
   const double h = 1e-4;
   double worst = 0;
   for (int l = 0; l < cfg.num_layers(); ++l) {
-    const auto& grad = stage.grad(l);
+    const auto grad = stage.copy_grad(l);
     for (const auto& t : stage.spec(l).tensors) {
       // The two largest-gradient coordinates and two random ones (which may
       // be exact zeros, e.g. embedding rows of absent tokens).
@@ -76,7 +86,8 @@ TEST(ModelGradients, MatchFiniteDifferencesOnEveryTensor) {
       std::iota(order.begin(), order.end(), t.offset);
       std::partial_sort(order.begin(), order.begin() + 2, order.end(),
                         [&](auto a, auto b) { return std::abs(grad[a]) > std::abs(grad[b]); });
-      const std::vector<std::int64_t> coords = {order[0], order[1], t.offset + std::int64_t(rng.below(t.size)),
+      const std::vector<std::int64_t> coords = {order[0], order[1],
+                                                t.offset + std::int64_t(rng.below(t.size)),
                                                 t.offset + std::int64_t(rng.below(t.size))};
       double diff = 0, norm = 0;
       for (auto i : coords) {
@@ -106,27 +117,29 @@ TEST(ModelGradients, TwoStagesEqualTheWholeModelBitForBit) {
   Stage whole(cfg, 0, 6, 9), first(cfg, 0, 3, 9), second(cfg, 3, 6, 9);
   const int B = 2, T = 32, NC = B * T * cfg.channels;
   Rng rng(5);
-  const auto tokens = random_tokens(rng, B * T, cfg.vocab), targets = random_tokens(rng, B * T, cfg.vocab);
+  const auto tokens = random_tokens(rng, B * T, cfg.vocab),
+             targets = random_tokens(rng, B * T, cfg.vocab);
   const MicroBatch mb{tokens.data(), targets.data(), B, T};
   auto acts = whole.make_activations(B, T), acts1 = first.make_activations(B, T),
        acts2 = second.make_activations(B, T);
   const float dloss = 1.0f / (B * T);
 
   const double loss = whole.forward(acts, mb, nullptr);
-  whole.backward(acts, mb, nullptr, nullptr, dloss, nullptr);
   EXPECT_EQ(first.forward(acts1, mb, nullptr), 0.0);
   const double loss2 = second.forward(acts2, mb, first.output(acts1));
-  std::vector<float> dx(NC, 123.0f);  // overwritten, not accumulated
-  second.backward(acts2, mb, first.output(acts1), nullptr, dloss, dx.data());
-  first.backward(acts1, mb, nullptr, dx.data(), dloss, nullptr);
+  DeviceArray<float> dx(cpu_backend(), NC);
+  dx.upload(std::vector<float>(NC, 123.0f));  // overwritten, not accumulated
+  second.backward(acts2, first.output(acts1), nullptr, dloss, dx.data());
+  first.backward(acts1, nullptr, dx.data(), dloss, nullptr);
+  whole.backward(acts, nullptr, nullptr, dloss, nullptr);
 
   EXPECT_EQ(loss, loss2);
-  for (int l = 0; l < 3; ++l) EXPECT_EQ(whole.grad(l), first.grad(l)) << l;
-  for (int l = 3; l < 6; ++l) EXPECT_EQ(whole.grad(l), second.grad(l)) << l;
+  for (int l = 0; l < 3; ++l) EXPECT_EQ(whole.copy_grad(l), first.copy_grad(l)) << l;
+  for (int l = 3; l < 6; ++l) EXPECT_EQ(whole.copy_grad(l), second.copy_grad(l)) << l;
 }
 
 TEST(ModelGradients, BackwardAccumulatesOverMicroBatches) {
-  Stage stage = perturbed_tiny(6);
+  Stage stage(GptConfig::preset("tiny"), perturbed_tiny(6));
   const int B = 1, T = 8, V = stage.config().vocab;
   Rng rng(7);
   const auto tokens = random_tokens(rng, B * T, V), targets = random_tokens(rng, B * T, V);
@@ -134,10 +147,12 @@ TEST(ModelGradients, BackwardAccumulatesOverMicroBatches) {
   auto acts = stage.make_activations(B, T);
   stage.zero_grads();
   stage.forward(acts, mb, nullptr);
-  stage.backward(acts, mb, nullptr, nullptr, 0.5f, nullptr);
-  const auto once = stage.grad(2);
-  stage.backward(acts, mb, nullptr, nullptr, 0.5f, nullptr);
-  for (std::size_t i = 0; i < once.size(); ++i) ASSERT_NEAR(stage.grad(2)[i], 2 * once[i], 1e-6 * (1 + std::abs(once[i])));
+  stage.backward(acts, nullptr, nullptr, 0.5f, nullptr);
+  const auto once = stage.copy_grad(2);
+  stage.backward(acts, nullptr, nullptr, 0.5f, nullptr);
+  const auto twice = stage.copy_grad(2);
+  for (std::size_t i = 0; i < once.size(); ++i)
+    ASSERT_NEAR(twice[i], 2 * once[i], 1e-6 * (1 + std::abs(once[i])));
 }
 
 TEST(ModelTraining, AdamWStepsLowerTheLossOnAFixedBatch) {
@@ -148,20 +163,20 @@ TEST(ModelTraining, AdamWStepsLowerTheLossOnAFixedBatch) {
   for (int i = 0; i < B * T; ++i) tokens[i] = (3 * i) % 40, targets[i] = (3 * i + 3) % 40;
   const MicroBatch mb{tokens.data(), targets.data(), B, T};
   auto acts = stage.make_activations(B, T);
-  const kernels::cpu::AdamW hp{.lr = 3e-3f, .weight_decay = 0.1f};
+  const kernels::AdamW hp{.lr = 3e-3f, .weight_decay = 0.1f};
   double first = 0, last = 0;
   for (int step = 0; step < 30; ++step) {
     stage.zero_grads();
     last = stage.forward(acts, mb, nullptr);
     if (step == 0) first = last;
-    stage.backward(acts, mb, nullptr, nullptr, 1.0f / (B * T), nullptr);
+    stage.backward(acts, nullptr, nullptr, 1.0f / (B * T), nullptr);
     const double norm = std::sqrt(stage.grad_sq_norm());
     if (norm > 1.0) stage.scale_grads(static_cast<float>(1.0 / norm));
     stage.adamw_step(hp);
   }
   EXPECT_NEAR(first, std::log(256.0), 0.1);  // GPT-2 init: nearly uniform predictions
   EXPECT_LT(last, 0.5 * first);
-  EXPECT_EQ(stage.shard(0).step, 30);
+  EXPECT_EQ(stage.copy_shard(0).step, 30);
 }
 
 TEST(MicroBatchCheck, TokensOutsideTheVocabularyAreInputErrors) {
@@ -180,7 +195,8 @@ TEST(MicroBatchCheck, TokensOutsideTheVocabularyAreInputErrors) {
   EXPECT_THROW(stage.forward(acts, {tokens.data(), targets.data(), 1, 8}, nullptr), InputError);
   std::vector<int> long_tokens(65, 1);
   auto long_acts = stage.make_activations(1, 65);
-  EXPECT_THROW(stage.forward(long_acts, {long_tokens.data(), long_tokens.data(), 1, 65}, nullptr), InputError);
+  EXPECT_THROW(stage.forward(long_acts, {long_tokens.data(), long_tokens.data(), 1, 65}, nullptr),
+               InputError);
 }
 
 TEST(StageShape, RefusesGapsAndWrongSizes) {
@@ -193,5 +209,60 @@ TEST(StageShape, RefusesGapsAndWrongSizes) {
   EXPECT_THROW(Stage(other, {make_shard(cfg, 1, 1)}), InputError);
 }
 
+// Initialisation is a function of (seed, layer): any partition gets the same shards.
+TEST(StageState, IndependentOfThePartition) {
+  const auto cfg = GptConfig::preset("tiny");
+  const Stage whole(cfg, 0, cfg.num_layers(), 7);
+  const Stage middle(cfg, 2, 4, 7);
+  for (int l = 2; l < 4; ++l) EXPECT_EQ(whole.copy_shard(l), middle.copy_shard(l));
+}
+
+// What migration and checkpoints rely on: shards in, the same shards out,
+// moments and step included, and training goes on from them identically.
+TEST(StageState, ShardsRoundTripAndTrainingResumesIdentically) {
+  const auto cfg = GptConfig::preset("tiny");
+  Stage trained(cfg, 3, 6, 5);
+  const int B = 1, T = 8;
+  std::vector<int> tokens(B * T, 3), targets(B * T, 4);
+  const MicroBatch mb{tokens.data(), targets.data(), B, T};
+  DeviceArray<float> inp(cpu_backend(), std::size_t(B) * T * cfg.channels);
+  Rng rng(8);
+  inp.upload(to_float(random_vector(rng, inp.size())));
+  auto acts = trained.make_activations(B, T);
+  const kernels::AdamW hp{.lr = 1e-2f};
+  auto step = [&](Stage& s) {
+    s.zero_grads();
+    const double loss = s.forward(acts, mb, inp.data());
+    s.backward(acts, inp.data(), nullptr, 0.1f, nullptr);
+    s.adamw_step(hp);
+    return loss;
+  };
+  step(trained);
+  std::vector<Shard> shards;
+  for (int l = 3; l < 6; ++l) shards.push_back(trained.copy_shard(l));
+  EXPECT_EQ(shards[0].step, 1);
+  EXPECT_NE(shards[1].adam_v, std::vector<float>(shards[1].adam_v.size(), 0.0f));
+  Stage resumed(cfg, shards);
+  for (int l = 3; l < 6; ++l) EXPECT_EQ(resumed.copy_shard(l), shards[l - 3]) << l;
+  EXPECT_EQ(step(trained), step(resumed));
+  for (int l = 3; l < 6; ++l) EXPECT_EQ(resumed.copy_shard(l), trained.copy_shard(l)) << l;
+}
+
+TEST(StageState, AdamWDecaysMatricesOnly) {
+  const auto cfg = GptConfig::preset("tiny");
+  const auto spec = model::layer_spec(cfg, 1);
+  auto shard = make_shard(cfg, 1, 5);
+  for (auto& p : shard.param) p = 1.0f;
+  Stage stage(cfg, {shard});
+  stage.zero_grads();
+  stage.adamw_step({.lr = 0.1f, .weight_decay = 0.5f});
+  const Shard after = stage.copy_shard(1);
+  EXPECT_EQ(after.step, 1);
+  // Zero gradient: only the decoupled decay moves a weight, p -= lr * wd * p.
+  EXPECT_FLOAT_EQ(after.param[spec.at("attn.qkv.weight").offset], 0.95f);
+  EXPECT_FLOAT_EQ(after.param[spec.at("attn.qkv.bias").offset], 1.0f);
+  EXPECT_FLOAT_EQ(after.param[spec.at("ln1.weight").offset], 1.0f);
+}
+
 }  // namespace
-}  // namespace parcae::model
+}  // namespace parcae::compute
