@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "parcae/data/corpus.hpp"
+#include "parcae/data/llmc_tokens.hpp"
 #include "parcae/error.hpp"
 #include "parcae/model/partition.hpp"
 #include "parcae/runtime/mpi_transport.hpp"
@@ -50,8 +51,8 @@ TrainData load_train_data(const TrainConfig& cfg) {
     d.train = data::synthetic_arithmetic(cfg.seed, kSyntheticBytes);
     d.val = data::synthetic_arithmetic(cfg.seed + 1, kSyntheticBytes / 8);
   } else {
-    d.train = data::read_token_file(cfg.data_path);
-    if (!cfg.val_path.empty()) d.val = data::read_token_file(cfg.val_path);
+    d.train = data::read_tokens(cfg.data_path);
+    if (!cfg.val_path.empty()) d.val = data::read_tokens(cfg.val_path);
   }
   check_vocab(cfg, d.train);
   if (d.val) check_vocab(cfg, *d.val);
