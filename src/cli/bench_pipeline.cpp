@@ -18,38 +18,31 @@
 #include "parcae/model/layers.hpp"
 #include "parcae/runtime/measure.hpp"
 #include "parcae/runtime/trainer.hpp"
+#include "parcae/util/stats.hpp"
+#include "parcae/util/text.hpp"
 
 namespace parcae::cli {
 namespace {
 
 using runtime::StepReport;
 
+// "1,2,4": whole numbers >= 1.
 std::vector<int> int_list(const std::string& text, const std::string& option) {
   std::vector<int> out;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    try {
-      out.push_back(std::stoi(item));
-    } catch (const std::exception&) {
-      throw InputError("--" + option + ": '" + item + "' is not a whole number");
-    }
-    if (out.back() < 1) throw InputError("--" + option + ": values must be at least 1");
+  for (const auto& item : util::parse_list(text, "--" + option)) {
+    const auto v = util::parse_number<int>(item);
+    if (!v || *v < 1)
+      throw InputError("--" + option + ": '" + item + "' is not a whole number >= 1");
+    out.push_back(*v);
   }
-  if (out.empty()) throw InputError("--" + option + ": empty list");
   return out;
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0.0 : v[v.size() / 2];
 }
 
 // Median of a field over the measured steps (the first step warms caches up).
 double median_of(const std::vector<StepReport>& steps, double StepReport::*field) {
   std::vector<double> v;
   for (std::size_t i = 1; i < steps.size(); ++i) v.push_back(steps[i].*field);
-  return median(v);
+  return util::median(v);
 }
 
 }  // namespace

@@ -11,18 +11,10 @@
 #include "parcae/predict/evaluate.hpp"
 #include "parcae/trace/generator.hpp"
 #include "parcae/trace/series.hpp"
+#include "parcae/util/text.hpp"
 
 namespace parcae::cli {
 namespace {
-
-std::vector<std::string> split_names(const std::string& list) {
-  std::vector<std::string> names;
-  std::stringstream in(list);
-  for (std::string name; std::getline(in, name, ',');)
-    if (!name.empty()) names.push_back(name);
-  if (names.empty()) throw InputError("--predictors: no predictor named in '" + list + "'");
-  return names;
-}
 
 trace::Series load_series(const po::variables_map& vm) {
   trace::Series series;
@@ -108,7 +100,7 @@ int run_predict(int argc, char** argv) {
   popts.history = history;
   popts.cap = vm["cap"].as<int>();
   if (popts.cap < 0) throw InputError("--cap must be >= 0 (got " + std::to_string(popts.cap) + ")");
-  const auto names = vm.count("predictors") ? split_names(vm["predictors"].as<std::string>())
+  const auto names = vm.count("predictors") ? util::parse_list(vm["predictors"].as<std::string>(), "--predictors")
                                             : predict::predictor_names();
   std::vector<std::unique_ptr<predict::Predictor>> predictors;
   for (const auto& name : names) {
