@@ -7,8 +7,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -20,6 +18,8 @@
 #include "parcae/liveput/pipeline_model.hpp"
 #include "parcae/runtime/measure.hpp"
 #include "parcae/runtime/trainer.hpp"
+#include "parcae/util/atomic_file.hpp"
+#include "parcae/util/stats.hpp"
 
 namespace parcae::cli {
 namespace {
@@ -33,20 +33,7 @@ struct Row {
 double median_step_ms(const std::vector<runtime::StepReport>& steps) {
   std::vector<double> v;
   for (std::size_t i = 1; i < steps.size(); ++i) v.push_back(steps[i].ms);  // skip the warm-up
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0.0 : v[v.size() / 2];
-}
-
-// Writes `text` to a temporary name and renames it over `path`.
-void write_atomically(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp);
-    if (!out) throw InputError("cannot write '" + path + "'");
-    out << text;
-    if (!out.flush()) throw std::runtime_error("writing " + tmp + " failed");
-  }
-  std::filesystem::rename(tmp, path);
+  return util::median(v);
 }
 
 // The cost model's inputs, measured here: layers and AdamW on rank 1, p2p
@@ -192,13 +179,13 @@ int run_profile(int argc, char** argv) {
                   base.global_batch / (r.measured_ms / 1000.0));
     csv << line;
   }
-  write_atomically(vm["out"].as<std::string>(), csv.str());
+  util::write_file_atomically(vm["out"].as<std::string>(), csv.str());
   if (vm.count("layer-costs-out")) {
     std::ostringstream layers;
     layers << "forward_ms,backward_ms,params\n";
     for (const auto& l : pm.layers)
       layers << l.forward_ms << "," << l.backward_ms << "," << l.params << "\n";
-    write_atomically(vm["layer-costs-out"].as<std::string>(), layers.str());
+    util::write_file_atomically(vm["layer-costs-out"].as<std::string>(), layers.str());
   }
   if (vm["json"].as<bool>()) {
     nlohmann::json j = nlohmann::json::array();

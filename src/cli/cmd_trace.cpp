@@ -1,7 +1,5 @@
 // parcae trace show|gen|fit: look at a trace, make a synthetic one, or fit the
 // generator's parameters to a real one.
-#include <filesystem>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -11,7 +9,9 @@
 #include "command.hpp"
 #include "parcae/error.hpp"
 #include "parcae/trace/generator.hpp"
+#include "parcae/trace/segments.hpp"
 #include "parcae/trace/series.hpp"
+#include "parcae/util/atomic_file.hpp"
 
 namespace parcae::cli {
 namespace {
@@ -76,13 +76,11 @@ int run_show(int argc, char** argv) {
   };
   print_summary(std::cout, windowed ? "selected" : "whole trace", series);
   if (!windowed) {
-    // The paper's four one-hour segments (../shared/traces/README.md), where they fit.
-    const struct { const char* name; double a, b; } segments[] = {
-        {"hl", 1.5, 2.5}, {"hh", 5.5, 6.5}, {"lh", 8.0, 9.0}, {"ll", 10.0, 11.0}};
-    for (const auto& seg : segments) {
-      if (seg.b > hours) continue;
-      print_summary(std::cout, std::string(seg.name) + " " + label(seg.a, seg.b),
-                    trace::window(series, seg.a, seg.b));
+    // The paper's four one-hour segments, where they fit.
+    for (const auto& seg : trace::paper_segments()) {
+      if (seg.end_hour > hours) continue;
+      print_summary(std::cout, seg.name + " " + label(seg.start_hour, seg.end_hour),
+                    trace::window(series, seg.start_hour, seg.end_hour));
     }
   }
   return 0;
@@ -136,16 +134,9 @@ int run_gen(int argc, char** argv) {
     trace::write_trace(std::cout, tr);
     return 0;
   }
-  // Write to a temporary name, then rename: an existing file is never half-overwritten.
-  const std::string path = vm["out"].as<std::string>();
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    if (!out) throw InputError("--out: cannot write '" + path + "'");
-    trace::write_trace(out, tr);
-    if (!out.flush()) throw std::runtime_error("writing " + tmp + " failed");
-  }
-  std::filesystem::rename(tmp, path);
+  std::ostringstream text;
+  trace::write_trace(text, tr);
+  util::write_file_atomically(vm["out"].as<std::string>(), text.str());
   return 0;
 }
 

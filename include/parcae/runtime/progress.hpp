@@ -3,7 +3,6 @@
 // progress line every --log-every steps and metrics as JSON Lines (a first
 // record with the effective configuration and the schema version, then one
 // object per optimizer step and one per validation).
-#include <fstream>
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -44,11 +43,10 @@ class Reporter {
 // the slowest replica's time) and logs them.
 class ProgressLog {
  public:
-  // `metrics_path` empty = no metrics file. The file is written under a
-  // temporary name and renamed by finish(), so an earlier file is never lost to
-  // a run that dies.
+  // `metrics_path` empty = no metrics file. The records are kept in memory and
+  // finish() writes them atomically (util::AtomicFile): an earlier file is
+  // never lost to a run that dies, and a dead run leaves no temporary behind.
   ProgressLog(const TrainConfig& cfg, std::ostream& out);
-  ~ProgressLog();
   void step(const StepReport& merged);
   void eval(const EvalReport& merged);
   void finish();
@@ -60,8 +58,7 @@ class ProgressLog {
  private:
   const TrainConfig& cfg_;
   std::ostream& out_;
-  std::ofstream metrics_;
-  std::string tmp_path_;
+  std::string metrics_;  // JSON Lines, written by finish()
   double last_loss_ = 0, last_val_loss_ = 0;
   std::vector<StepReport> history_;
 };
