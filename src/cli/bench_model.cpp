@@ -16,30 +16,23 @@
 
 #include <cblas.h>
 #include <nlohmann/json.hpp>
-#include <omp.h>
 
 #include "command.hpp"
 #include "parcae/error.hpp"
 #include "parcae/kernels/cpu.hpp"
+#include "parcae/kernels/threads.hpp"
 #include "parcae/model/config.hpp"
 #include "parcae/model/stage.hpp"
 #include "parcae/rng.hpp"
+#include "parcae/util/stats.hpp"
+#include "parcae/util/stopwatch.hpp"
 
 namespace parcae::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
-double median(std::vector<double> v) {
-  if (v.empty()) return 0.0;
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
+using util::median;
+using util::Stopwatch;
 
 // The 1-minute load average: the machines here are shared with other builds,
 // and a figure means little without it.
@@ -55,17 +48,9 @@ std::string wait_policy() {
   return policy != nullptr ? policy : "default";
 }
 
-// One thread count for both pools: OpenMP (our kernels) and OpenBLAS (its own
-// pthreads in the build we link). Leaving them apart oversubscribes the cores.
 int set_threads(const po::variables_map& vm) {
-  if (vm.count("threads")) {
-    const int n = vm["threads"].as<int>();
-    if (n < 1) throw InputError("--threads must be at least 1, got " + std::to_string(n));
-    omp_set_num_threads(n);
-  }
-  const int n = omp_get_max_threads();
-  openblas_set_num_threads(n);
-  return n;
+  return kernels::set_threads(vm.count("threads") ? std::optional(vm["threads"].as<int>())
+                                                  : std::nullopt);
 }
 
 // --- SGEMM --------------------------------------------------------------------
@@ -85,10 +70,10 @@ std::vector<double> time_sgemm(const GemmShape& s, int repeats) {
   for (auto& x : b) x = static_cast<float>(rng.uniform() - 0.5);
   std::vector<double> times;
   for (int r = -1; r < repeats; ++r) {
-    const auto t0 = Clock::now();
+    const Stopwatch watch;
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, s.m, s.n, s.k, 1.0f, a.data(), s.k,
                 b.data(), s.k, 0.0f, c.data(), s.n);
-    if (r >= 0) times.push_back(seconds_since(t0));
+    if (r >= 0) times.push_back(watch.seconds());
   }
   return times;
 }
@@ -170,10 +155,10 @@ int bench_step_impl(const po::variables_map& vm) {
   const GemmShape gemm = gemm_shape_from(vm);
   const double load_before = load_average();
 
-  auto t_init = Clock::now();
+  const Stopwatch init_watch;
   model::Stage stage(cfg, 0, cfg.num_layers(), vm["seed"].as<std::uint64_t>());
   model::StageActivations acts = stage.make_activations(B, T);
-  const double init_s = seconds_since(t_init);
+  const double init_s = init_watch.seconds();
   double params = 0;
   for (const auto& s : stage.shards()) params += static_cast<double>(s.param.size());
 

@@ -1,9 +1,7 @@
 // parcae train: a training job. Under `mpirun -np 1+W`, rank 0 coordinates and
 // ranks 1..W train as D replicas x P stages (the rest parked); started alone,
 // the one process plays both roles.
-#include <cblas.h>
 #include <mpi.h>
-#include <omp.h>
 
 #include <fstream>
 #include <iostream>
@@ -12,6 +10,7 @@
 #include "command.hpp"
 #include "mpi_session.hpp"
 #include "parcae/error.hpp"
+#include "parcae/kernels/threads.hpp"
 #include "parcae/runtime/trainer.hpp"
 
 namespace parcae::cli {
@@ -97,14 +96,6 @@ TrainConfig config_from(const po::variables_map& vm) {
   return c;
 }
 
-void set_threads(const po::variables_map& vm) {
-  if (!vm.count("threads")) return;
-  const int n = vm["threads"].as<int>();
-  if (n < 1) throw InputError("--threads must be at least 1");
-  omp_set_num_threads(n);
-  openblas_set_num_threads(n);
-}
-
 int train(const TrainConfig& cfg, const runtime::TrainData& data, int rank, int size) {
   if (rank == 0 && size > 1) {
     std::cerr << "parcae train: " << cfg.model.describe() << ", " << cfg.dp << "x" << cfg.pp
@@ -137,7 +128,8 @@ int run_train(int argc, char** argv) {
     }
     cfg = config_from(vm);
     cfg.validate(size == 1 ? 1 : size - 1);
-    set_threads(vm);
+    kernels::set_threads(vm.count("threads") ? std::optional(vm["threads"].as<int>())
+                                              : std::nullopt);
     data = runtime::load_train_data(cfg);
   } catch (const InputError& e) {
     if (rank == 0) std::cerr << "parcae: " << e.what() << "\n";
