@@ -1,6 +1,5 @@
 // parcae simulate: replay an availability trace under each policy and count
 // the committed samples with the paper's accounting (src/liveput).
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -15,8 +14,11 @@
 #include "parcae/liveput/predictor_forecaster.hpp"
 #include "parcae/liveput/simulator.hpp"
 #include "parcae/predict/predictor.hpp"
+#include "parcae/trace/segments.hpp"
 #include "parcae/trace/series.hpp"
 #include "parcae/trace/trace.hpp"
+#include "parcae/util/stopwatch.hpp"
+#include "parcae/util/text.hpp"
 
 namespace parcae::cli {
 
@@ -151,35 +153,20 @@ liveput::CostModel cost_model_from(const po::variables_map& vm) {
 
 namespace {
 
-struct Segment {
-  std::string name;
-  double start_hour = 0.0;
-  double end_hour = 0.0;  // <= 0: the end of the trace
-};
+// A window of the replay; end_hour <= 0 means the end of the trace.
+using trace::Segment;
 
-// The four one-hour segments of the paper (../shared/traces/README.md).
+// full, a paper segment (hl, hh, lh, ll) or A-B in hours.
 Segment named_segment(const std::string& item) {
   if (item == "full" || item == "all") return {"full", 0.0, 0.0};
-  if (item == "hl") return {"hl", 1.5, 2.5};
-  if (item == "hh") return {"hh", 5.5, 6.5};
-  if (item == "lh") return {"lh", 8.0, 9.0};
-  if (item == "ll") return {"ll", 10.0, 11.0};
-  const auto dash = item.find('-');
-  try {
-    if (dash != std::string::npos)
-      return {item, std::stod(item.substr(0, dash)), std::stod(item.substr(dash + 1))};
-  } catch (const std::exception&) {
+  if (const auto paper = trace::paper_segment(item)) return *paper;
+  const auto dash = item.find('-', 1);  // not a leading minus
+  if (dash != std::string::npos) {
+    const auto a = util::parse_number<double>(item.substr(0, dash));
+    const auto b = util::parse_number<double>(item.substr(dash + 1));
+    if (a && b) return {item, *a, *b};
   }
   throw InputError("--segments: '" + item + "' is not full, hl, hh, lh, ll or A-B (hours)");
-}
-
-std::vector<std::string> split(const std::string& list) {
-  std::vector<std::string> items;
-  std::stringstream in(list);
-  std::string item;
-  while (std::getline(in, item, ','))
-    if (!item.empty()) items.push_back(item);
-  return items;
 }
 
 liveput::Span span_of(const trace::Series& series, const Segment& seg) {
@@ -314,7 +301,7 @@ int run_simulate(int argc, char** argv) {
                           options, {}, vm))
     return 0;
   if (!vm.count("trace")) throw InputError("--trace is required");
-  const auto started = std::chrono::steady_clock::now();
+  const util::Stopwatch watch;
   const liveput::CostModel model = cost_model_from(vm);
   const trace::Series series =
       trace::discretise(trace::read_trace_file(vm["trace"].as<std::string>()),
@@ -324,13 +311,14 @@ int run_simulate(int argc, char** argv) {
   if (vm.count("segments")) {
     if (vm.count("start-hour") || vm.count("end-hour"))
       throw InputError("--segments and --start-hour/--end-hour exclude each other");
-    for (const auto& item : split(vm["segments"].as<std::string>())) segments.push_back(named_segment(item));
+    for (const auto& item : util::parse_list(vm["segments"].as<std::string>(), "--segments"))
+      segments.push_back(named_segment(item));
   } else {
     const double a = vm.count("start-hour") ? vm["start-hour"].as<double>() : 0.0;
     const double b = vm.count("end-hour") ? vm["end-hour"].as<double>() : 0.0;
     segments.push_back({vm.count("start-hour") || vm.count("end-hour") ? "window" : "full", a, b});
   }
-  const auto policies = split(vm["policies"].as<std::string>());
+  const auto policies = util::parse_list(vm["policies"].as<std::string>(), "--policies");
   for (const auto& p : policies)
     if (std::find(known_policies().begin(), known_policies().end(), p) == known_policies().end())
       throw InputError("--policies: unknown policy '" + p + "'");
@@ -356,8 +344,7 @@ int run_simulate(int argc, char** argv) {
       run.results.push_back(run_policy(p, table, series, run.span, sim, *predictor));
     runs.push_back(std::move(run));
   }
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double seconds = watch.seconds();
   if (vm.count("timeline")) write_timeline(vm["timeline"].as<std::string>(), series, runs);
   if (vm.count("json"))
     std::cout << to_json(runs).dump(2) << "\n";
