@@ -8,16 +8,6 @@
 #include "parcae/util/stopwatch.hpp"
 
 namespace parcae::runtime {
-namespace {
-
-double global_grad_norm(const model::Stage& stage, MPI_Comm pipeline, int stages) {
-  double sq = stage.grad_sq_norm();
-  if (stages > 1) MPI_Allreduce(MPI_IN_PLACE, &sq, 1, MPI_DOUBLE, MPI_SUM, pipeline);
-  return std::sqrt(sq);
-}
-
-}  // namespace
-
 StepRunner::StepRunner(const TrainConfig& cfg, const TrainData& data, model::Stage& stage,
                        Groups& groups)
     : cfg_(cfg),
@@ -36,6 +26,7 @@ StepRunner::StepRunner(const TrainConfig& cfg, const TrainData& data, model::Sta
              (static_cast<float>(cfg.model.micro_batch) * cfg.model.seq_len * cfg.micro_batches())),
       transport_(groups.pipeline()),
       collective_(groups.data()),
+      pipeline_group_(groups.pipeline()),
       executor_(stage, P_ > 1 ? &transport_ : nullptr, s_, P_, cfg.model.micro_batch,
                 cfg.model.seq_len) {}
 
@@ -50,8 +41,7 @@ void StepRunner::run(int step, Reporter& reporter) {
   };
   const double loss = executor_.train(share_.count, train_batch, dloss_);
   const double pipeline_ms = step_watch.ms();
-  double compute_ms = executor_.last_compute_ms();
-  if (P_ > 1) MPI_Allreduce(MPI_IN_PLACE, &compute_ms, 1, MPI_DOUBLE, MPI_MAX, groups_.pipeline());
+  const double compute_ms = pipeline_group_.max(executor_.last_compute_ms());
 
   const util::Stopwatch reduce_watch;
   std::vector<std::span<float>> grads;
@@ -59,7 +49,7 @@ void StepRunner::run(int step, Reporter& reporter) {
     grads.emplace_back(stage_.grad(l));
   collective_.allreduce_sum(grads);
   const double allreduce_ms = reduce_watch.ms();
-  const double norm = global_grad_norm(stage_, groups_.pipeline(), P_);
+  const double norm = std::sqrt(pipeline_group_.sum(stage_.grad_sq_norm()));
   if (cfg_.grad_clip > 0 && norm > cfg_.grad_clip) {
     stage_.scale_grads(static_cast<float>(cfg_.grad_clip / (norm + 1e-6)));
   }

@@ -1,5 +1,5 @@
 #pragma once
-// What workers tell the coordinator, and what the coordinator makes of it: a
+// What the coordinator makes of the workers' reports (runtime/messages.hpp): a
 // progress line every --log-every steps and metrics as JSON Lines (a first
 // record with the effective configuration and the schema version, then one
 // object per optimizer step and one per validation).
@@ -7,29 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "parcae/runtime/messages.hpp"
 #include "parcae/runtime/train_config.hpp"
 
 namespace parcae::runtime {
-
-struct StepReport {
-  int step = 0;
-  double loss_sum = 0;  // sum of micro-batch mean losses
-  int micro_batches = 0;
-  double grad_norm = 0;  // before clipping
-  double lr = 0;
-  double ms = 0;  // wall time of the step on the reporting rank
-  // Where the time went: the 1F1B pipeline (on the reporting stage), the
-  // slowest stage's pure compute within it, and the data-parallel allreduce.
-  double pipeline_ms = 0;
-  double compute_ms = 0;
-  double allreduce_ms = 0;
-};
-
-struct EvalReport {
-  int step = 0;
-  double loss_sum = 0;
-  int micro_batches = 0;
-};
 
 // The workers' side: the last stage of each replica reports.
 class Reporter {
