@@ -18,9 +18,9 @@
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
+#include "number_option.hpp"
 #include "parcae/error.hpp"
 #include "parcae/kernels/cpu.hpp"
-#include "parcae/kernels/threads.hpp"
 #include "parcae/model/config.hpp"
 #include "parcae/model/stage.hpp"
 #include "parcae/rng.hpp"
@@ -48,10 +48,6 @@ std::string wait_policy() {
   return policy != nullptr ? policy : "default";
 }
 
-int set_threads(const po::variables_map& vm) {
-  return kernels::set_threads(vm.count("threads") ? std::optional(vm["threads"].as<int>())
-                                                  : std::nullopt);
-}
 
 // --- SGEMM --------------------------------------------------------------------
 
@@ -82,9 +78,9 @@ double gemm_gflop(const GemmShape& s) { return 2.0 * s.m * s.n * s.k * 1e-9; }
 
 void add_gemm_shape_options(po::options_description& options) {
   options.add_options()
-      ("m", po::value<int>()->default_value(1024), "rows of A and C")
-      ("n", po::value<int>()->default_value(1024), "columns of C (rows of the [n,k] weight)")
-      ("k", po::value<int>()->default_value(1024), "the inner dimension");
+      ("m", number(closed(1, 8192))->default_value(1024), "rows of A and C")
+      ("n", number(closed(1, 8192))->default_value(1024), "columns of C (rows of the [n,k] weight)")
+      ("k", number(closed(1, 8192))->default_value(1024), "the inner dimension");
 }
 
 GemmShape gemm_shape_from(const po::variables_map& vm) {
@@ -141,7 +137,7 @@ struct StepTimes {
 };
 
 int bench_step_impl(const po::variables_map& vm) {
-  const int threads = set_threads(vm);
+  const int threads = apply_threads_option(vm);
   model::GptConfig cfg = model::GptConfig::preset(vm["model"].as<std::string>());
   const int B = vm.count("micro-batch") ? vm["micro-batch"].as<int>() : cfg.micro_batch;
   const int T = vm.count("seq") ? vm["seq"].as<int>() : cfg.seq_len;
@@ -271,9 +267,9 @@ int bench_step_impl(const po::variables_map& vm) {
 int bench_gemm(int argc, char** argv) {
   po::options_description options("Options");
   add_gemm_shape_options(options);
+  add_threads_option(options);
   options.add_options()
-      ("threads", po::value<int>(), "OpenMP and OpenBLAS threads (default: OMP_NUM_THREADS or all cores)")
-      ("repeats", po::value<int>()->default_value(30), "timed SGEMMs (the median is reported)")
+      ("repeats", number(closed(1, 1000))->default_value(30), "timed SGEMMs (the median is reported)")
       ("json", "print the figures as one JSON object");
   po::variables_map vm;
   if (!parse_command_line(argc, argv,
@@ -281,7 +277,7 @@ int bench_gemm(int argc, char** argv) {
                           "SGEMM C[m,n] = A[m,k] B[n,k]^T through the kernels' CBLAS (OpenBLAS).",
                           options, {}, vm))
     return 0;
-  const int threads = set_threads(vm);
+  const int threads = apply_threads_option(vm);
   const GemmShape s = gemm_shape_from(vm);
   const int repeats = vm["repeats"].as<int>();
   if (repeats < 1) throw InputError("--repeats must be at least 1");
@@ -327,14 +323,14 @@ int bench_step(int argc, char** argv) {
   po::options_description options("Options");
   options.add_options()
       ("model", po::value<std::string>()->default_value("gpt2-124m"), "preset: tiny, small or gpt2-124m")
-      ("micro-batch", po::value<int>(), "sequences per step (B; default: the model's)")
-      ("seq", po::value<int>(), "tokens per sequence (T; default: the model's context)")
-      ("steps", po::value<int>()->default_value(5), "timed steps (the median is reported)")
-      ("warmup", po::value<int>()->default_value(1), "untimed steps first (page faults, caches)")
-      ("seed", po::value<std::uint64_t>()->default_value(1234), "initialisation seed")
-      ("threads", po::value<int>(), "OpenMP and OpenBLAS threads (default: OMP_NUM_THREADS or all cores)")
+      ("micro-batch", number(closed(1, 4096)), "sequences per step (B; default: the model's)")
+      ("seq", number(closed(1, 65536)), "tokens per sequence (T; default: the model's context)")
+      ("steps", number(closed(1, 1000))->default_value(5), "timed steps (the median is reported)")
+      ("warmup", number(closed(0, 1000))->default_value(1), "untimed steps first (page faults, caches)")
+      ("seed", number(closed<std::uint64_t>(0, UINT64_MAX))->default_value(1234), "initialisation seed")
       ("json", "print the figures as one JSON object");
   add_gemm_shape_options(options);
+  add_threads_option(options);
   po::variables_map vm;
   if (!parse_command_line(
           argc, argv,

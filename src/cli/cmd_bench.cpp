@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
+#include "number_option.hpp"
 #include "parcae/error.hpp"
 #include "parcae/liveput/simulator.hpp"
 #include "parcae/trace/series.hpp"
@@ -27,8 +28,8 @@ int bench_optimizer(int argc, char** argv) {
   po::options_description options("Options");
   options.add_options()
       ("trace", po::value<std::string>()->value_name("FILE"), "availability trace to replay")
-      ("look-ahead", po::value<int>()->default_value(12), "intervals the optimizer plans over")
-      ("cold-every", po::value<int>()->default_value(10), "time a cold decision at every k-th interval")
+      ("look-ahead", number(kLookAhead)->default_value(12), "intervals the optimizer plans over")
+      ("cold-every", number(closed(1, 1'000'000))->default_value(10), "time a cold decision at every k-th interval")
       ("json", "print median_ms, p99_ms, cold_ms (and more) as JSON");
   add_cost_model_options(options);
   po::variables_map vm;

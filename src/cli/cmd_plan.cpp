@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
+#include "number_option.hpp"
 #include "parcae/error.hpp"
 #include "parcae/liveput/optimizer.hpp"
 #include "parcae/util/text.hpp"
@@ -48,13 +49,13 @@ std::string name(liveput::Config c) {
 int run_plan(int argc, char** argv) {
   po::options_description options("Options");
   options.add_options()
-      ("nodes", po::value<int>()->value_name("N"), "instances alive now")
-      ("dp", po::value<int>()->default_value(0), "data-parallel replicas running now (0: not training)")
-      ("pp", po::value<int>()->default_value(0), "pipeline stages running now (0: not training)")
-      ("pending-ms", po::value<double>()->default_value(0.0), "migration time still to serve")
+      ("nodes", number(closed(0, kMaxInstances)), "instances alive now")
+      ("dp", number(closed(0, kMaxInstances))->default_value(0), "data-parallel replicas running now (0: not training)")
+      ("pp", number(closed(0, kMaxInstances))->default_value(0), "pipeline stages running now (0: not training)")
+      ("pending-ms", number(closed(0.0, 1e9))->default_value(0.0), "migration time still to serve")
       ("future", po::value<std::string>()->value_name("N,in,out;..."),
        "forecast of the next intervals: instances after the interval, allocated, preempted")
-      ("top", po::value<int>()->default_value(5), "alternatives to print")
+      ("top", number(closed(0, 1000))->default_value(5), "alternatives to print")
       ("json", "print the decision as JSON");
   add_cost_model_options(options);
   po::variables_map vm;

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
+#include "number_option.hpp"
 #include "parcae/error.hpp"
 #include "parcae/predict/evaluate.hpp"
 #include "parcae/trace/generator.hpp"
@@ -73,15 +74,15 @@ int run_predict(int argc, char** argv) {
   options.add_options()
       ("trace", po::value<std::string>()->value_name("FILE"),
        "trace file (timestamp_ms,add|remove,node); default: the built-in synthetic trace")
-      ("horizon", po::value<int>()->default_value(12), "intervals forecast at each origin (H)")
-      ("history", po::value<int>()->default_value(12),
+      ("horizon", number(closed(1, 1440))->default_value(12), "intervals forecast at each origin (H)")
+      ("history", number(closed(2, 10000))->default_value(12),
        "intervals each model looks back over (Parcae: 8-12)")
       ("predictors", po::value<std::string>()->value_name("A,B,..."),
        "predictors to evaluate (default: all of them)")
-      ("cap", po::value<int>()->default_value(0), "upper bound on N; 0 = the largest N seen so far")
-      ("interval-seconds", po::value<double>()->default_value(60.0), "interval length")
-      ("start-hour", po::value<double>(), "window start, hours from the trace start")
-      ("end-hour", po::value<double>(), "window end (exclusive), hours from the trace start")
+      ("cap", number(closed(0, 1'000'000))->default_value(0), "upper bound on N; 0 = the largest N seen so far")
+      ("interval-seconds", number(kIntervalSeconds)->default_value(60.0), "interval length")
+      ("start-hour", number(kTraceHours), "window start, hours from the trace start")
+      ("end-hour", number(kTraceHours), "window end (exclusive), hours from the trace start")
       ("json", po::bool_switch(), "print one JSON array, one object per predictor");
   po::variables_map vm;
   if (!parse_command_line(argc, argv,

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
+#include "number_option.hpp"
 #include "parcae/error.hpp"
 #include "parcae/liveput/pipeline_model.hpp"
 #include "parcae/liveput/predictor_forecaster.hpp"
@@ -30,35 +31,35 @@ void add_cost_model_options(po::options_description& options) {
       ("layer-costs", po::value<std::string>()->value_name("FILE"),
        "instead of --profile: measured layer costs forward_ms,backward_ms,params, one row per "
        "layer; throughput from the 1F1B pipeline model, layer sizes from the params column")
-      ("global-batch", po::value<int>()->default_value(128), "samples per step (pipeline model)")
-      ("micro-batch", po::value<int>()->default_value(1), "samples per micro-batch (pipeline model)")
-      ("activation-bytes", po::value<double>()->default_value(1024.0 * 1600 * 4),
+      ("global-batch", number(closed(1, 1'000'000))->default_value(128), "samples per step (pipeline model)")
+      ("micro-batch", number(closed(1, 1'000'000))->default_value(1), "samples per micro-batch (pipeline model)")
+      ("activation-bytes", number(kBytes)->default_value(1024.0 * 1600 * 4),
        "activations of one micro-batch between stages (pipeline model; default GPT-1.5B, seq 1024, fp32)")
-      ("max-instances", po::value<int>()->default_value(32), "largest cluster (pipeline model)")
+      ("max-instances", number(closed(1, kMaxInstances))->default_value(32), "largest cluster (pipeline model)")
       ("p2p", po::value<std::string>()->value_name("FILE"),
        "p2p transfer table bytes,microseconds (default: p2p_10gbps.csv beside the profile, else the paper's table built in)")
       ("cost-model", po::value<std::string>()->default_value("paper"),
        "layer sizes: 'paper' (the artifact's GPT-1.5B sizes) or 'shape' (from --layers/--hidden/--vocab/--seq-len)")
-      ("layers", po::value<int>()->default_value(48), "transformer blocks (cost-model shape)")
-      ("hidden", po::value<int>()->default_value(1600), "model width (cost-model shape)")
-      ("vocab", po::value<int>()->default_value(50257), "vocabulary (cost-model shape)")
-      ("seq-len", po::value<int>()->default_value(1024), "sequence length (cost-model shape)")
-      ("min-pp", po::value<int>(), "smallest pipeline depth allowed (default: the table's)")
-      ("max-pp", po::value<int>(), "largest pipeline depth allowed (default: the table's)")
-      ("notice-seconds", po::value<double>()->default_value(k.notice_s),
+      ("layers", number(closed(1, 100000))->default_value(48), "transformer blocks (cost-model shape)")
+      ("hidden", number(closed(1, 1'000'000))->default_value(1600), "model width (cost-model shape)")
+      ("vocab", number(closed(1, 100'000'000))->default_value(50257), "vocabulary (cost-model shape)")
+      ("seq-len", number(closed(1, 10'000'000))->default_value(1024), "sequence length (cost-model shape)")
+      ("min-pp", number(closed(1, kMaxInstances)), "smallest pipeline depth allowed (default: the table's)")
+      ("max-pp", number(closed(1, kMaxInstances)), "largest pipeline depth allowed (default: the table's)")
+      ("notice-seconds", number(closed(0.0, 86400.0))->default_value(k.notice_s),
        "preemption notice; 0 = a stage that lost every replica rolls back to the checkpoint")
-      ("interval-seconds", po::value<double>()->default_value(k.interval_s), "trace interval")
-      ("rendezvous-ms", po::value<double>()->default_value(k.rendezvous_ms), "re-rendezvous of a restarted job")
-      ("process-start-ms", po::value<double>()->default_value(k.process_start_ms), "process start")
-      ("checkpoint-ms", po::value<double>()->default_value(k.checkpoint_ms), "checkpoint save + load (reactive)")
-      ("layer-build-ms", po::value<double>()->default_value(k.layer_build_ms), "model build per layer of a stage")
-      ("rebuild-base-ms", po::value<double>()->default_value(k.rebuild_base_ms), "communicator rebuild, fixed part")
-      ("rebuild-add-ms", po::value<double>()->default_value(k.rebuild_add_ms), "communicator rebuild per group, additions")
-      ("rebuild-remove-ms", po::value<double>()->default_value(k.rebuild_remove_ms), "communicator rebuild per group, removals")
-      ("rollback-extra-ms", po::value<double>()->default_value(k.rollback_extra_ms), "checkpoint load on a rollback")
-      ("build-layers", po::value<int>()->default_value(k.build_layers), "layers built per model build: layer-build-ms x ceil(build-layers / pp)")
-      ("embedding-bytes", po::value<double>()->default_value(k.embedding_bytes), "embedding sent in every model build")
-      ("bytes-per-param", po::value<double>()->default_value(k.bytes_per_param), "model state per parameter (fp32 + two Adam moments)")
+      ("interval-seconds", number(kIntervalSeconds)->default_value(k.interval_s), "trace interval")
+      ("rendezvous-ms", number(kMillis)->default_value(k.rendezvous_ms), "re-rendezvous of a restarted job")
+      ("process-start-ms", number(kMillis)->default_value(k.process_start_ms), "process start")
+      ("checkpoint-ms", number(kMillis)->default_value(k.checkpoint_ms), "checkpoint save + load (reactive)")
+      ("layer-build-ms", number(kMillis)->default_value(k.layer_build_ms), "model build per layer of a stage")
+      ("rebuild-base-ms", number(kMillis)->default_value(k.rebuild_base_ms), "communicator rebuild, fixed part")
+      ("rebuild-add-ms", number(kMillis)->default_value(k.rebuild_add_ms), "communicator rebuild per group, additions")
+      ("rebuild-remove-ms", number(kMillis)->default_value(k.rebuild_remove_ms), "communicator rebuild per group, removals")
+      ("rollback-extra-ms", number(kMillis)->default_value(k.rollback_extra_ms), "checkpoint load on a rollback")
+      ("build-layers", number(closed(0, 100000))->default_value(k.build_layers), "layers built per model build: layer-build-ms x ceil(build-layers / pp)")
+      ("embedding-bytes", number(kBytes)->default_value(k.embedding_bytes), "embedding sent in every model build")
+      ("bytes-per-param", number(closed(0.0, 1000.0))->default_value(k.bytes_per_param), "model state per parameter (fp32 + two Adam moments)")
       ("spares-in-job", po::value<bool>()->default_value(false),
        "spares are parked ranks of the running job: only newly allocated instances need a "
        "re-rendezvous (false: the artifact's rule, any instance joining the grid does)")
@@ -277,21 +278,21 @@ int run_simulate(int argc, char** argv) {
   po::options_description options("Options");
   options.add_options()
       ("trace", po::value<std::string>()->value_name("FILE"), "availability trace (ms,add|remove,node)")
-      ("start-hour", po::value<double>(), "replay from this hour of the trace")
-      ("end-hour", po::value<double>(), "replay up to this hour")
+      ("start-hour", number(kTraceHours), "replay from this hour of the trace")
+      ("end-hour", number(kTraceHours), "replay up to this hour")
       ("segments", po::value<std::string>(),
        "comma-separated windows: full, hl, hh, lh, ll (../shared/traces/README.md) or A-B hours")
-      ("look-ahead", po::value<int>()->default_value(12), "intervals the optimizer plans over")
+      ("look-ahead", number(kLookAhead)->default_value(12), "intervals the optimizer plans over")
       ("policies", po::value<std::string>()->default_value("ideal,reactive,bamboo,parcae-oracle,parcae"),
        "comma-separated: ideal, reactive, bamboo, parcae-oracle, parcae")
       ("predictor", po::value<std::string>(), "predictor of the parcae policy (default: the system's default)")
-      ("history", po::value<int>()->default_value(12), "intervals the predictor looks back over")
-      ("bamboo-overhead", po::value<double>()->default_value(0.2),
+      ("history", number(closed(2, 10000))->default_value(12), "intervals the predictor looks back over")
+      ("bamboo-overhead", number(closed_open(0.0, 1.0))->default_value(0.2),
        "bamboo's throughput loss from redundant computation (assumed; see docs/liveput.md)")
-      ("sample-preemptions", po::value<std::uint64_t>()->value_name("SEED"),
+      ("sample-preemptions", number(closed<std::uint64_t>(0, UINT64_MAX)),
        "draw which instances each preemption takes instead of charging the expected cost")
       ("json", "print a JSON array, one object per policy (and segment)")
-      ("timeline", po::value<std::string>()->value_name("FILE"),
+      ("timeline", po::value<std::string>()->value_name("OUT"),
        "write per interval N, events, each policy's configuration and cumulative samples (CSV)");
   add_cost_model_options(options);
   po::variables_map vm;
