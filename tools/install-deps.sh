@@ -12,6 +12,7 @@ packages=(
   libgtest-dev                        # unit tests
   libopenblas-dev                     # SGEMM (the reference libblas is ~16x slower)
   nlohmann-json3-dev                  # --json output and metrics
+  python3                             # test scripts that read JSON and drive hostile inputs
 )
 missing=()
 for p in "${packages[@]}"; do

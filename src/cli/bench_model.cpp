@@ -16,30 +16,23 @@
 
 #include <cblas.h>
 #include <nlohmann/json.hpp>
-#include <omp.h>
 
 #include "command.hpp"
+#include "number_option.hpp"
 #include "parcae/error.hpp"
 #include "parcae/kernels/cpu.hpp"
 #include "parcae/model/config.hpp"
 #include "parcae/compute/stage.hpp"
 #include "parcae/rng.hpp"
+#include "parcae/util/stats.hpp"
+#include "parcae/util/stopwatch.hpp"
 
 namespace parcae::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
-double median(std::vector<double> v) {
-  if (v.empty()) return 0.0;
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
+using util::median;
+using util::Stopwatch;
 
 // The 1-minute load average: the machines here are shared with other builds,
 // and a figure means little without it.
@@ -55,18 +48,6 @@ std::string wait_policy() {
   return policy != nullptr ? policy : "default";
 }
 
-// One thread count for both pools: OpenMP (our kernels) and OpenBLAS (its own
-// pthreads in the build we link). Leaving them apart oversubscribes the cores.
-int set_threads(const po::variables_map& vm) {
-  if (vm.count("threads")) {
-    const int n = vm["threads"].as<int>();
-    if (n < 1) throw InputError("--threads must be at least 1, got " + std::to_string(n));
-    omp_set_num_threads(n);
-  }
-  const int n = omp_get_max_threads();
-  openblas_set_num_threads(n);
-  return n;
-}
 
 // --- SGEMM --------------------------------------------------------------------
 
@@ -85,10 +66,10 @@ std::vector<double> time_sgemm(const GemmShape& s, int repeats) {
   for (auto& x : b) x = static_cast<float>(rng.uniform() - 0.5);
   std::vector<double> times;
   for (int r = -1; r < repeats; ++r) {
-    const auto t0 = Clock::now();
+    const Stopwatch watch;
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, s.m, s.n, s.k, 1.0f, a.data(), s.k,
                 b.data(), s.k, 0.0f, c.data(), s.n);
-    if (r >= 0) times.push_back(seconds_since(t0));
+    if (r >= 0) times.push_back(watch.seconds());
   }
   return times;
 }
@@ -97,9 +78,9 @@ double gemm_gflop(const GemmShape& s) { return 2.0 * s.m * s.n * s.k * 1e-9; }
 
 void add_gemm_shape_options(po::options_description& options) {
   options.add_options()
-      ("m", po::value<int>()->default_value(1024), "rows of A and C")
-      ("n", po::value<int>()->default_value(1024), "columns of C (rows of the [n,k] weight)")
-      ("k", po::value<int>()->default_value(1024), "the inner dimension");
+      ("m", number(closed(1, 8192))->default_value(1024), "rows of A and C")
+      ("n", number(closed(1, 8192))->default_value(1024), "columns of C (rows of the [n,k] weight)")
+      ("k", number(closed(1, 8192))->default_value(1024), "the inner dimension");
 }
 
 GemmShape gemm_shape_from(const po::variables_map& vm) {
@@ -156,7 +137,7 @@ struct StepTimes {
 };
 
 int bench_step_impl(const po::variables_map& vm) {
-  const int threads = set_threads(vm);
+  const int threads = apply_threads_option(vm);
   model::GptConfig cfg = model::GptConfig::preset(vm["model"].as<std::string>());
   const int B = vm.count("micro-batch") ? vm["micro-batch"].as<int>() : cfg.micro_batch;
   const int T = vm.count("seq") ? vm["seq"].as<int>() : cfg.seq_len;
@@ -170,10 +151,10 @@ int bench_step_impl(const po::variables_map& vm) {
   const GemmShape gemm = gemm_shape_from(vm);
   const double load_before = load_average();
 
-  auto t_init = Clock::now();
+  const Stopwatch init_watch;
   compute::Stage stage(cfg, 0, cfg.num_layers(), vm["seed"].as<std::uint64_t>());
   compute::StageActivations acts = stage.make_activations(B, T);
-  const double init_s = seconds_since(t_init);
+  const double init_s = init_watch.seconds();
   const double params = static_cast<double>(stage.parameters());
 
   // A fixed random batch: the step's cost does not depend on the tokens.
@@ -285,9 +266,9 @@ int bench_step_impl(const po::variables_map& vm) {
 int bench_gemm(int argc, char** argv) {
   po::options_description options("Options");
   add_gemm_shape_options(options);
+  add_threads_option(options);
   options.add_options()
-      ("threads", po::value<int>(), "OpenMP and OpenBLAS threads (default: OMP_NUM_THREADS or all cores)")
-      ("repeats", po::value<int>()->default_value(30), "timed SGEMMs (the median is reported)")
+      ("repeats", number(closed(1, 1000))->default_value(30), "timed SGEMMs (the median is reported)")
       ("json", "print the figures as one JSON object");
   po::variables_map vm;
   if (!parse_command_line(argc, argv,
@@ -295,7 +276,7 @@ int bench_gemm(int argc, char** argv) {
                           "SGEMM C[m,n] = A[m,k] B[n,k]^T through the kernels' CBLAS (OpenBLAS).",
                           options, {}, vm))
     return 0;
-  const int threads = set_threads(vm);
+  const int threads = apply_threads_option(vm);
   const GemmShape s = gemm_shape_from(vm);
   const int repeats = vm["repeats"].as<int>();
   if (repeats < 1) throw InputError("--repeats must be at least 1");
@@ -341,14 +322,14 @@ int bench_step(int argc, char** argv) {
   po::options_description options("Options");
   options.add_options()
       ("model", po::value<std::string>()->default_value("gpt2-124m"), "preset: tiny, small or gpt2-124m")
-      ("micro-batch", po::value<int>(), "sequences per step (B; default: the model's)")
-      ("seq", po::value<int>(), "tokens per sequence (T; default: the model's context)")
-      ("steps", po::value<int>()->default_value(5), "timed steps (the median is reported)")
-      ("warmup", po::value<int>()->default_value(1), "untimed steps first (page faults, caches)")
-      ("seed", po::value<std::uint64_t>()->default_value(1234), "initialisation seed")
-      ("threads", po::value<int>(), "OpenMP and OpenBLAS threads (default: OMP_NUM_THREADS or all cores)")
+      ("micro-batch", number(closed(1, 4096)), "sequences per step (B; default: the model's)")
+      ("seq", number(closed(1, 65536)), "tokens per sequence (T; default: the model's context)")
+      ("steps", number(closed(1, 1000))->default_value(5), "timed steps (the median is reported)")
+      ("warmup", number(closed(0, 1000))->default_value(1), "untimed steps first (page faults, caches)")
+      ("seed", number(closed<std::uint64_t>(0, UINT64_MAX))->default_value(1234), "initialisation seed")
       ("json", "print the figures as one JSON object");
   add_gemm_shape_options(options);
+  add_threads_option(options);
   po::variables_map vm;
   if (!parse_command_line(
           argc, argv,

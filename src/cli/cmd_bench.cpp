@@ -1,7 +1,6 @@
 // parcae bench TARGET: timings of parts of the system. Each target is one
 // entry of the table below.
 #include <algorithm>
-#include <chrono>
 #include <cstring>
 #include <iomanip>
 #include <iostream>
@@ -9,26 +8,19 @@
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
+#include "number_option.hpp"
 #include "parcae/error.hpp"
 #include "parcae/liveput/simulator.hpp"
 #include "parcae/trace/series.hpp"
 #include "parcae/trace/trace.hpp"
+#include "parcae/util/stats.hpp"
+#include "parcae/util/stopwatch.hpp"
 
 namespace parcae::cli {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double ms_since(Clock::time_point t0) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-}
-
-double percentile(std::vector<double> v, double q) {
-  if (v.empty()) return 0.0;
-  std::sort(v.begin(), v.end());
-  const std::size_t at = std::min(v.size() - 1, static_cast<std::size_t>(q * (v.size() - 1) + 0.5));
-  return v[at];
-}
+using util::quantile;
+using util::Stopwatch;
 
 // Decisions of a parcae-oracle replay of a trace: warm (second pass, cache
 // filled), and cold (empty transition cache before each sampled decision).
@@ -36,8 +28,8 @@ int bench_optimizer(int argc, char** argv) {
   po::options_description options("Options");
   options.add_options()
       ("trace", po::value<std::string>()->value_name("FILE"), "availability trace to replay")
-      ("look-ahead", po::value<int>()->default_value(12), "intervals the optimizer plans over")
-      ("cold-every", po::value<int>()->default_value(10), "time a cold decision at every k-th interval")
+      ("look-ahead", number(kLookAhead)->default_value(12), "intervals the optimizer plans over")
+      ("cold-every", number(closed(1, 1'000'000))->default_value(10), "time a cold decision at every k-th interval")
       ("json", "print median_ms, p99_ms, cold_ms (and more) as JSON");
   add_cost_model_options(options);
   po::variables_map vm;
@@ -58,10 +50,10 @@ int bench_optimizer(int argc, char** argv) {
   // The states the decisions start from: those of a real replay.
   liveput::SimulationOptions sim;
   sim.look_ahead = horizon;
-  const auto t_replay = Clock::now();
+  const Stopwatch replay_watch;
   const liveput::PolicyResult replay =
       liveput::simulate_liveput(table, series, {0, end}, oracle, sim, "parcae-oracle");
-  const double replay_ms = ms_since(t_replay);
+  const double replay_ms = replay_watch.ms();
   auto state_at = [&](int i) -> liveput::PlannerState {
     if (i == 0) return {0, {}, 0.0};
     return {series.intervals[i - 1].n, replay.timeline[i - 1].config, 0.0};
@@ -69,24 +61,24 @@ int bench_optimizer(int argc, char** argv) {
   std::vector<double> warm, cold;
   for (int i = 0; i < end; ++i) {
     const auto future = oracle.forecast(series, i, end, horizon);
-    const auto t0 = Clock::now();
+    const Stopwatch watch;
     liveput::plan(table, state_at(i), future);
-    warm.push_back(ms_since(t0));
+    warm.push_back(watch.ms());
   }
   for (int i = 0; i < end; i += cold_every) {
     const auto future = oracle.forecast(series, i, end, horizon);
     table.clear();
-    const auto t0 = Clock::now();
+    const Stopwatch watch;
     liveput::plan(table, state_at(i), future);
-    cold.push_back(ms_since(t0));
+    cold.push_back(watch.ms());
   }
   const nlohmann::json j = {{"decisions", warm.size()},
                             {"look_ahead", horizon},
                             {"configurations", model.configs().size()},
-                            {"median_ms", percentile(warm, 0.5)},
-                            {"p99_ms", percentile(warm, 0.99)},
-                            {"cold_ms", percentile(cold, 0.5)},
-                            {"cold_p99_ms", percentile(cold, 0.99)},
+                            {"median_ms", quantile(warm, 0.5)},
+                            {"p99_ms", quantile(warm, 0.99)},
+                            {"cold_ms", quantile(cold, 0.5)},
+                            {"cold_p99_ms", quantile(cold, 0.99)},
                             {"cold_decisions", cold.size()},
                             {"replay_ms", replay_ms}};
   if (vm.count("json")) {

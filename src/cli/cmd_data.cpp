@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "command.hpp"
+#include "number_option.hpp"
 #include "parcae/data/corpus.hpp"
 #include "parcae/error.hpp"
 
@@ -19,10 +20,10 @@ std::string default_val_path(const std::string& out) {
 int run_prepare(int argc, char** argv) {
   po::options_description options("parcae data prepare options");
   options.add_options()
-      ("text", po::value<std::string>()->required(), "input text file (UTF-8 or any bytes)")
-      ("out", po::value<std::string>()->required(), "training token file to write (FILE.bin)")
-      ("val-out", po::value<std::string>(), "validation token file (default FILE.val.bin)")
-      ("val-fraction", po::value<double>()->default_value(0.1),
+      ("text", po::value<std::string>()->value_name("FILE")->required(), "input text file (UTF-8 or any bytes)")
+      ("out", po::value<std::string>()->value_name("OUT")->required(), "training token file to write (FILE.bin)")
+      ("val-out", po::value<std::string>()->value_name("OUT"), "validation token file (default FILE.val.bin)")
+      ("val-fraction", number(closed_open(0.0, 1.0))->default_value(0.1),
        "share of the text, from its end, kept for validation");
   po::variables_map vm;
   if (!parse_command_line(argc, argv,

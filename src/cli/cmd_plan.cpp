@@ -1,51 +1,42 @@
 // parcae plan: the liveput optimizer's decision for one forecast.
 #include <iomanip>
 #include <iostream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
+#include "number_option.hpp"
 #include "parcae/error.hpp"
 #include "parcae/liveput/optimizer.hpp"
+#include "parcae/util/text.hpp"
 
 namespace parcae::cli {
 namespace {
 
 int parse_count(const std::string& text, const std::string& where) {
-  std::size_t used = 0;
-  int v = -1;
-  try {
-    v = std::stoi(text, &used);
-  } catch (const std::exception&) {
-  }
-  if (used != text.size() || v < 0)
-    throw InputError("--future: " + where + ": '" + text + "' is not a count >= 0");
-  return v;
+  const auto v = util::parse_number<int>(text);
+  if (!v || *v < 0) throw InputError("--future: " + where + ": '" + text + "' is not a count >= 0");
+  return *v;
 }
 
 // "N,in,out;N,in,out;..." with N_k = N_{k-1} + in - out.
 std::vector<trace::Interval> parse_future(const std::string& text, int n_now) {
   std::vector<trace::Interval> future;
-  std::stringstream in(text);
-  std::string item;
   int prev = n_now;
-  while (std::getline(in, item, ';')) {
-    if (item.empty()) continue;
+  for (const auto& item : util::parse_list(text, "--future", ';')) {
     const std::string where = "interval " + std::to_string(future.size() + 1);
-    std::stringstream fields(item);
-    std::string a, b, c, extra;
-    if (!std::getline(fields, a, ',') || !std::getline(fields, b, ',') ||
-        !std::getline(fields, c, ',') || std::getline(fields, extra, ','))
+    const auto fields = util::split(item, ',');
+    if (fields.size() != 3)
       throw InputError("--future: " + where + ": '" + item + "' is not N,in,out");
-    const trace::Interval iv{parse_count(a, where), parse_count(b, where), parse_count(c, where)};
+    const trace::Interval iv{parse_count(fields[0], where), parse_count(fields[1], where),
+                             parse_count(fields[2], where)};
     if (iv.n_out > prev || iv.n != prev + iv.n_in - iv.n_out)
-      throw InputError("--future: " + where + ": N=" + std::to_string(iv.n) + " does not follow from " +
-                       std::to_string(prev) + " + " + b + " - " + c);
+      throw InputError("--future: " + where + ": N=" + std::to_string(iv.n) +
+                       " does not follow from " + std::to_string(prev) + " + " + fields[1] +
+                       " - " + fields[2]);
     future.push_back(iv);
     prev = iv.n;
   }
-  if (future.empty()) throw InputError("--future: no intervals");
   return future;
 }
 
@@ -58,13 +49,13 @@ std::string name(liveput::Config c) {
 int run_plan(int argc, char** argv) {
   po::options_description options("Options");
   options.add_options()
-      ("nodes", po::value<int>()->value_name("N"), "instances alive now")
-      ("dp", po::value<int>()->default_value(0), "data-parallel replicas running now (0: not training)")
-      ("pp", po::value<int>()->default_value(0), "pipeline stages running now (0: not training)")
-      ("pending-ms", po::value<double>()->default_value(0.0), "migration time still to serve")
+      ("nodes", number(closed(0, kMaxInstances)), "instances alive now")
+      ("dp", number(closed(0, kMaxInstances))->default_value(0), "data-parallel replicas running now (0: not training)")
+      ("pp", number(closed(0, kMaxInstances))->default_value(0), "pipeline stages running now (0: not training)")
+      ("pending-ms", number(closed(0.0, 1e9))->default_value(0.0), "migration time still to serve")
       ("future", po::value<std::string>()->value_name("N,in,out;..."),
        "forecast of the next intervals: instances after the interval, allocated, preempted")
-      ("top", po::value<int>()->default_value(5), "alternatives to print")
+      ("top", number(closed(0, 1000))->default_value(5), "alternatives to print")
       ("json", "print the decision as JSON");
   add_cost_model_options(options);
   po::variables_map vm;

@@ -7,22 +7,15 @@
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
+#include "number_option.hpp"
 #include "parcae/error.hpp"
 #include "parcae/predict/evaluate.hpp"
 #include "parcae/trace/generator.hpp"
 #include "parcae/trace/series.hpp"
+#include "parcae/util/text.hpp"
 
 namespace parcae::cli {
 namespace {
-
-std::vector<std::string> split_names(const std::string& list) {
-  std::vector<std::string> names;
-  std::stringstream in(list);
-  for (std::string name; std::getline(in, name, ',');)
-    if (!name.empty()) names.push_back(name);
-  if (names.empty()) throw InputError("--predictors: no predictor named in '" + list + "'");
-  return names;
-}
 
 trace::Series load_series(const po::variables_map& vm) {
   trace::Series series;
@@ -81,15 +74,15 @@ int run_predict(int argc, char** argv) {
   options.add_options()
       ("trace", po::value<std::string>()->value_name("FILE"),
        "trace file (timestamp_ms,add|remove,node); default: the built-in synthetic trace")
-      ("horizon", po::value<int>()->default_value(12), "intervals forecast at each origin (H)")
-      ("history", po::value<int>()->default_value(12),
+      ("horizon", number(closed(1, 1440))->default_value(12), "intervals forecast at each origin (H)")
+      ("history", number(closed(2, 10000))->default_value(12),
        "intervals each model looks back over (Parcae: 8-12)")
       ("predictors", po::value<std::string>()->value_name("A,B,..."),
        "predictors to evaluate (default: all of them)")
-      ("cap", po::value<int>()->default_value(0), "upper bound on N; 0 = the largest N seen so far")
-      ("interval-seconds", po::value<double>()->default_value(60.0), "interval length")
-      ("start-hour", po::value<double>(), "window start, hours from the trace start")
-      ("end-hour", po::value<double>(), "window end (exclusive), hours from the trace start")
+      ("cap", number(closed(0, 1'000'000))->default_value(0), "upper bound on N; 0 = the largest N seen so far")
+      ("interval-seconds", number(kIntervalSeconds)->default_value(60.0), "interval length")
+      ("start-hour", number(kTraceHours), "window start, hours from the trace start")
+      ("end-hour", number(kTraceHours), "window end (exclusive), hours from the trace start")
       ("json", po::bool_switch(), "print one JSON array, one object per predictor");
   po::variables_map vm;
   if (!parse_command_line(argc, argv,
@@ -108,7 +101,7 @@ int run_predict(int argc, char** argv) {
   popts.history = history;
   popts.cap = vm["cap"].as<int>();
   if (popts.cap < 0) throw InputError("--cap must be >= 0 (got " + std::to_string(popts.cap) + ")");
-  const auto names = vm.count("predictors") ? split_names(vm["predictors"].as<std::string>())
+  const auto names = vm.count("predictors") ? util::parse_list(vm["predictors"].as<std::string>(), "--predictors")
                                             : predict::predictor_names();
   std::vector<std::unique_ptr<predict::Predictor>> predictors;
   for (const auto& name : names) {

@@ -1,6 +1,5 @@
 // parcae simulate: replay an availability trace under each policy and count
 // the committed samples with the paper's accounting (src/liveput).
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -10,13 +9,17 @@
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
+#include "number_option.hpp"
 #include "parcae/error.hpp"
 #include "parcae/liveput/pipeline_model.hpp"
 #include "parcae/liveput/predictor_forecaster.hpp"
 #include "parcae/liveput/simulator.hpp"
 #include "parcae/predict/predictor.hpp"
+#include "parcae/trace/segments.hpp"
 #include "parcae/trace/series.hpp"
 #include "parcae/trace/trace.hpp"
+#include "parcae/util/stopwatch.hpp"
+#include "parcae/util/text.hpp"
 
 namespace parcae::cli {
 
@@ -28,35 +31,35 @@ void add_cost_model_options(po::options_description& options) {
       ("layer-costs", po::value<std::string>()->value_name("FILE"),
        "instead of --profile: measured layer costs forward_ms,backward_ms,params, one row per "
        "layer; throughput from the 1F1B pipeline model, layer sizes from the params column")
-      ("global-batch", po::value<int>()->default_value(128), "samples per step (pipeline model)")
-      ("micro-batch", po::value<int>()->default_value(1), "samples per micro-batch (pipeline model)")
-      ("activation-bytes", po::value<double>()->default_value(1024.0 * 1600 * 4),
+      ("global-batch", number(closed(1, 1'000'000))->default_value(128), "samples per step (pipeline model)")
+      ("micro-batch", number(closed(1, 1'000'000))->default_value(1), "samples per micro-batch (pipeline model)")
+      ("activation-bytes", number(kBytes)->default_value(1024.0 * 1600 * 4),
        "activations of one micro-batch between stages (pipeline model; default GPT-1.5B, seq 1024, fp32)")
-      ("max-instances", po::value<int>()->default_value(32), "largest cluster (pipeline model)")
+      ("max-instances", number(closed(1, kMaxInstances))->default_value(32), "largest cluster (pipeline model)")
       ("p2p", po::value<std::string>()->value_name("FILE"),
        "p2p transfer table bytes,microseconds (default: p2p_10gbps.csv beside the profile, else the paper's table built in)")
       ("cost-model", po::value<std::string>()->default_value("paper"),
        "layer sizes: 'paper' (the artifact's GPT-1.5B sizes) or 'shape' (from --layers/--hidden/--vocab/--seq-len)")
-      ("layers", po::value<int>()->default_value(48), "transformer blocks (cost-model shape)")
-      ("hidden", po::value<int>()->default_value(1600), "model width (cost-model shape)")
-      ("vocab", po::value<int>()->default_value(50257), "vocabulary (cost-model shape)")
-      ("seq-len", po::value<int>()->default_value(1024), "sequence length (cost-model shape)")
-      ("min-pp", po::value<int>(), "smallest pipeline depth allowed (default: the table's)")
-      ("max-pp", po::value<int>(), "largest pipeline depth allowed (default: the table's)")
-      ("notice-seconds", po::value<double>()->default_value(k.notice_s),
+      ("layers", number(closed(1, 100000))->default_value(48), "transformer blocks (cost-model shape)")
+      ("hidden", number(closed(1, 1'000'000))->default_value(1600), "model width (cost-model shape)")
+      ("vocab", number(closed(1, 100'000'000))->default_value(50257), "vocabulary (cost-model shape)")
+      ("seq-len", number(closed(1, 10'000'000))->default_value(1024), "sequence length (cost-model shape)")
+      ("min-pp", number(closed(1, kMaxInstances)), "smallest pipeline depth allowed (default: the table's)")
+      ("max-pp", number(closed(1, kMaxInstances)), "largest pipeline depth allowed (default: the table's)")
+      ("notice-seconds", number(closed(0.0, 86400.0))->default_value(k.notice_s),
        "preemption notice; 0 = a stage that lost every replica rolls back to the checkpoint")
-      ("interval-seconds", po::value<double>()->default_value(k.interval_s), "trace interval")
-      ("rendezvous-ms", po::value<double>()->default_value(k.rendezvous_ms), "re-rendezvous of a restarted job")
-      ("process-start-ms", po::value<double>()->default_value(k.process_start_ms), "process start")
-      ("checkpoint-ms", po::value<double>()->default_value(k.checkpoint_ms), "checkpoint save + load (reactive)")
-      ("layer-build-ms", po::value<double>()->default_value(k.layer_build_ms), "model build per layer of a stage")
-      ("rebuild-base-ms", po::value<double>()->default_value(k.rebuild_base_ms), "communicator rebuild, fixed part")
-      ("rebuild-add-ms", po::value<double>()->default_value(k.rebuild_add_ms), "communicator rebuild per group, additions")
-      ("rebuild-remove-ms", po::value<double>()->default_value(k.rebuild_remove_ms), "communicator rebuild per group, removals")
-      ("rollback-extra-ms", po::value<double>()->default_value(k.rollback_extra_ms), "checkpoint load on a rollback")
-      ("build-layers", po::value<int>()->default_value(k.build_layers), "layers built per model build: layer-build-ms x ceil(build-layers / pp)")
-      ("embedding-bytes", po::value<double>()->default_value(k.embedding_bytes), "embedding sent in every model build")
-      ("bytes-per-param", po::value<double>()->default_value(k.bytes_per_param), "model state per parameter (fp32 + two Adam moments)")
+      ("interval-seconds", number(kIntervalSeconds)->default_value(k.interval_s), "trace interval")
+      ("rendezvous-ms", number(kMillis)->default_value(k.rendezvous_ms), "re-rendezvous of a restarted job")
+      ("process-start-ms", number(kMillis)->default_value(k.process_start_ms), "process start")
+      ("checkpoint-ms", number(kMillis)->default_value(k.checkpoint_ms), "checkpoint save + load (reactive)")
+      ("layer-build-ms", number(kMillis)->default_value(k.layer_build_ms), "model build per layer of a stage")
+      ("rebuild-base-ms", number(kMillis)->default_value(k.rebuild_base_ms), "communicator rebuild, fixed part")
+      ("rebuild-add-ms", number(kMillis)->default_value(k.rebuild_add_ms), "communicator rebuild per group, additions")
+      ("rebuild-remove-ms", number(kMillis)->default_value(k.rebuild_remove_ms), "communicator rebuild per group, removals")
+      ("rollback-extra-ms", number(kMillis)->default_value(k.rollback_extra_ms), "checkpoint load on a rollback")
+      ("build-layers", number(closed(0, 100000))->default_value(k.build_layers), "layers built per model build: layer-build-ms x ceil(build-layers / pp)")
+      ("embedding-bytes", number(kBytes)->default_value(k.embedding_bytes), "embedding sent in every model build")
+      ("bytes-per-param", number(closed(0.0, 1000.0))->default_value(k.bytes_per_param), "model state per parameter (fp32 + two Adam moments)")
       ("spares-in-job", po::value<bool>()->default_value(false),
        "spares are parked ranks of the running job: only newly allocated instances need a "
        "re-rendezvous (false: the artifact's rule, any instance joining the grid does)")
@@ -151,35 +154,20 @@ liveput::CostModel cost_model_from(const po::variables_map& vm) {
 
 namespace {
 
-struct Segment {
-  std::string name;
-  double start_hour = 0.0;
-  double end_hour = 0.0;  // <= 0: the end of the trace
-};
+// A window of the replay; end_hour <= 0 means the end of the trace.
+using trace::Segment;
 
-// The four one-hour segments of the paper (../shared/traces/README.md).
+// full, a paper segment (hl, hh, lh, ll) or A-B in hours.
 Segment named_segment(const std::string& item) {
   if (item == "full" || item == "all") return {"full", 0.0, 0.0};
-  if (item == "hl") return {"hl", 1.5, 2.5};
-  if (item == "hh") return {"hh", 5.5, 6.5};
-  if (item == "lh") return {"lh", 8.0, 9.0};
-  if (item == "ll") return {"ll", 10.0, 11.0};
-  const auto dash = item.find('-');
-  try {
-    if (dash != std::string::npos)
-      return {item, std::stod(item.substr(0, dash)), std::stod(item.substr(dash + 1))};
-  } catch (const std::exception&) {
+  if (const auto paper = trace::paper_segment(item)) return *paper;
+  const auto dash = item.find('-', 1);  // not a leading minus
+  if (dash != std::string::npos) {
+    const auto a = util::parse_number<double>(item.substr(0, dash));
+    const auto b = util::parse_number<double>(item.substr(dash + 1));
+    if (a && b) return {item, *a, *b};
   }
   throw InputError("--segments: '" + item + "' is not full, hl, hh, lh, ll or A-B (hours)");
-}
-
-std::vector<std::string> split(const std::string& list) {
-  std::vector<std::string> items;
-  std::stringstream in(list);
-  std::string item;
-  while (std::getline(in, item, ','))
-    if (!item.empty()) items.push_back(item);
-  return items;
 }
 
 liveput::Span span_of(const trace::Series& series, const Segment& seg) {
@@ -290,21 +278,21 @@ int run_simulate(int argc, char** argv) {
   po::options_description options("Options");
   options.add_options()
       ("trace", po::value<std::string>()->value_name("FILE"), "availability trace (ms,add|remove,node)")
-      ("start-hour", po::value<double>(), "replay from this hour of the trace")
-      ("end-hour", po::value<double>(), "replay up to this hour")
+      ("start-hour", number(kTraceHours), "replay from this hour of the trace")
+      ("end-hour", number(kTraceHours), "replay up to this hour")
       ("segments", po::value<std::string>(),
        "comma-separated windows: full, hl, hh, lh, ll (../shared/traces/README.md) or A-B hours")
-      ("look-ahead", po::value<int>()->default_value(12), "intervals the optimizer plans over")
+      ("look-ahead", number(kLookAhead)->default_value(12), "intervals the optimizer plans over")
       ("policies", po::value<std::string>()->default_value("ideal,reactive,bamboo,parcae-oracle,parcae"),
        "comma-separated: ideal, reactive, bamboo, parcae-oracle, parcae")
       ("predictor", po::value<std::string>(), "predictor of the parcae policy (default: the system's default)")
-      ("history", po::value<int>()->default_value(12), "intervals the predictor looks back over")
-      ("bamboo-overhead", po::value<double>()->default_value(0.2),
+      ("history", number(closed(2, 10000))->default_value(12), "intervals the predictor looks back over")
+      ("bamboo-overhead", number(closed_open(0.0, 1.0))->default_value(0.2),
        "bamboo's throughput loss from redundant computation (assumed; see docs/liveput.md)")
-      ("sample-preemptions", po::value<std::uint64_t>()->value_name("SEED"),
+      ("sample-preemptions", number(closed<std::uint64_t>(0, UINT64_MAX)),
        "draw which instances each preemption takes instead of charging the expected cost")
       ("json", "print a JSON array, one object per policy (and segment)")
-      ("timeline", po::value<std::string>()->value_name("FILE"),
+      ("timeline", po::value<std::string>()->value_name("OUT"),
        "write per interval N, events, each policy's configuration and cumulative samples (CSV)");
   add_cost_model_options(options);
   po::variables_map vm;
@@ -314,7 +302,7 @@ int run_simulate(int argc, char** argv) {
                           options, {}, vm))
     return 0;
   if (!vm.count("trace")) throw InputError("--trace is required");
-  const auto started = std::chrono::steady_clock::now();
+  const util::Stopwatch watch;
   const liveput::CostModel model = cost_model_from(vm);
   const trace::Series series =
       trace::discretise(trace::read_trace_file(vm["trace"].as<std::string>()),
@@ -324,13 +312,14 @@ int run_simulate(int argc, char** argv) {
   if (vm.count("segments")) {
     if (vm.count("start-hour") || vm.count("end-hour"))
       throw InputError("--segments and --start-hour/--end-hour exclude each other");
-    for (const auto& item : split(vm["segments"].as<std::string>())) segments.push_back(named_segment(item));
+    for (const auto& item : util::parse_list(vm["segments"].as<std::string>(), "--segments"))
+      segments.push_back(named_segment(item));
   } else {
     const double a = vm.count("start-hour") ? vm["start-hour"].as<double>() : 0.0;
     const double b = vm.count("end-hour") ? vm["end-hour"].as<double>() : 0.0;
     segments.push_back({vm.count("start-hour") || vm.count("end-hour") ? "window" : "full", a, b});
   }
-  const auto policies = split(vm["policies"].as<std::string>());
+  const auto policies = util::parse_list(vm["policies"].as<std::string>(), "--policies");
   for (const auto& p : policies)
     if (std::find(known_policies().begin(), known_policies().end(), p) == known_policies().end())
       throw InputError("--policies: unknown policy '" + p + "'");
@@ -356,8 +345,7 @@ int run_simulate(int argc, char** argv) {
       run.results.push_back(run_policy(p, table, series, run.span, sim, *predictor));
     runs.push_back(std::move(run));
   }
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double seconds = watch.seconds();
   if (vm.count("timeline")) write_timeline(vm["timeline"].as<std::string>(), series, runs);
   if (vm.count("json"))
     std::cout << to_json(runs).dump(2) << "\n";

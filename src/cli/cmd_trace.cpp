@@ -1,7 +1,5 @@
 // parcae trace show|gen|fit: look at a trace, make a synthetic one, or fit the
 // generator's parameters to a real one.
-#include <filesystem>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -9,15 +7,17 @@
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
+#include "number_option.hpp"
 #include "parcae/error.hpp"
 #include "parcae/trace/generator.hpp"
+#include "parcae/trace/segments.hpp"
 #include "parcae/trace/series.hpp"
+#include "parcae/util/atomic_file.hpp"
 
 namespace parcae::cli {
 namespace {
 
 using trace::GeneratorParams;
-
 nlohmann::json to_json(const trace::Summary& s) {
   return {{"intervals", s.intervals},     {"n_min", s.n_min},
           {"n_max", s.n_max},             {"n_mean", s.n_mean},
@@ -36,10 +36,10 @@ void print_summary(std::ostream& out, const std::string& label, const trace::Ser
 int run_show(int argc, char** argv) {
   po::options_description options("parcae trace show options");
   options.add_options()
-      ("file", po::value<std::string>()->required(), "trace file (timestamp_ms,add|remove,node)")
-      ("interval-seconds", po::value<double>()->default_value(60.0), "interval length")
-      ("start-hour", po::value<double>(), "window start, hours from the trace start")
-      ("end-hour", po::value<double>(), "window end (exclusive), hours from the trace start")
+      ("file", po::value<std::string>()->value_name("FILE")->required(), "trace file (timestamp_ms,add|remove,node)")
+      ("interval-seconds", number(kIntervalSeconds)->default_value(60.0), "interval length")
+      ("start-hour", number(kTraceHours), "window start, hours from the trace start")
+      ("end-hour", number(kTraceHours), "window end (exclusive), hours from the trace start")
       ("json", po::bool_switch(), "print one JSON object");
   po::positional_options_description positional;
   positional.add("file", 1);
@@ -76,13 +76,11 @@ int run_show(int argc, char** argv) {
   };
   print_summary(std::cout, windowed ? "selected" : "whole trace", series);
   if (!windowed) {
-    // The paper's four one-hour segments (../shared/traces/README.md), where they fit.
-    const struct { const char* name; double a, b; } segments[] = {
-        {"hl", 1.5, 2.5}, {"hh", 5.5, 6.5}, {"lh", 8.0, 9.0}, {"ll", 10.0, 11.0}};
-    for (const auto& seg : segments) {
-      if (seg.b > hours) continue;
-      print_summary(std::cout, std::string(seg.name) + " " + label(seg.a, seg.b),
-                    trace::window(series, seg.a, seg.b));
+    // The paper's four one-hour segments, where they fit.
+    for (const auto& seg : trace::paper_segments()) {
+      if (seg.end_hour > hours) continue;
+      print_summary(std::cout, seg.name + " " + label(seg.start_hour, seg.end_hour),
+                    trace::window(series, seg.start_hour, seg.end_hour));
     }
   }
   return 0;
@@ -90,19 +88,19 @@ int run_show(int argc, char** argv) {
 
 void add_generator_options(po::options_description& options, const GeneratorParams& d) {
   options.add_options()
-      ("seed", po::value<std::uint64_t>()->default_value(d.seed), "random seed")
-      ("capacity", po::value<int>()->default_value(d.capacity), "most instances alive at once")
-      ("initial", po::value<int>()->default_value(d.initial), "instances allocated at t = 0")
-      ("intervals", po::value<int>()->default_value(d.intervals), "trace length in intervals")
-      ("interval-seconds", po::value<double>()->default_value(d.interval_s), "interval length")
-      ("alloc-rate", po::value<double>()->default_value(d.alloc_rate),
+      ("seed", number(closed<std::uint64_t>(0, UINT64_MAX))->default_value(d.seed), "random seed")
+      ("capacity", number(closed(1, 100000))->default_value(d.capacity), "most instances alive at once")
+      ("initial", number(closed(0, 100000))->default_value(d.initial), "instances allocated at t = 0")
+      ("intervals", number(closed(1, 10'000'000))->default_value(d.intervals), "trace length in intervals")
+      ("interval-seconds", number(kIntervalSeconds)->default_value(d.interval_s), "interval length")
+      ("alloc-rate", number(closed(0.0, 1.0))->default_value(d.alloc_rate),
        "allocation events per free slot per interval")
-      ("alloc-batch", po::value<double>()->default_value(d.alloc_batch_mean),
-       "mean instances per allocation event (>= 1)")
-      ("preempt-hazard", po::value<double>()->default_value(d.preempt_hazard),
+      ("alloc-batch", number(closed(1.0, 100000.0))->default_value(d.alloc_batch_mean),
+       "mean instances per allocation event")
+      ("preempt-hazard", number(closed(0.0, 1.0))->default_value(d.preempt_hazard),
        "preemption events per alive instance per interval")
-      ("preempt-batch", po::value<double>()->default_value(d.preempt_batch_mean),
-       "mean instances per preemption event (>= 1)");
+      ("preempt-batch", number(closed(1.0, 100000.0))->default_value(d.preempt_batch_mean),
+       "mean instances per preemption event");
 }
 
 GeneratorParams generator_params(const po::variables_map& vm) {
@@ -122,7 +120,7 @@ GeneratorParams generator_params(const po::variables_map& vm) {
 int run_gen(int argc, char** argv) {
   po::options_description options("parcae trace gen options");
   add_generator_options(options, GeneratorParams{});
-  options.add_options()("out,o", po::value<std::string>(), "output file (default: stdout)");
+  options.add_options()("out,o", po::value<std::string>()->value_name("OUT"), "output file (default or -: stdout)");
   po::variables_map vm;
   if (!parse_command_line(argc, argv,
                           "usage: parcae trace gen [--seed S] [--out FILE] [model parameters]\n"
@@ -136,24 +134,17 @@ int run_gen(int argc, char** argv) {
     trace::write_trace(std::cout, tr);
     return 0;
   }
-  // Write to a temporary name, then rename: an existing file is never half-overwritten.
-  const std::string path = vm["out"].as<std::string>();
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    if (!out) throw InputError("--out: cannot write '" + path + "'");
-    trace::write_trace(out, tr);
-    if (!out.flush()) throw std::runtime_error("writing " + tmp + " failed");
-  }
-  std::filesystem::rename(tmp, path);
+  std::ostringstream text;
+  trace::write_trace(text, tr);
+  util::write_file_atomically(vm["out"].as<std::string>(), text.str());
   return 0;
 }
 
 int run_fit(int argc, char** argv) {
   po::options_description options("parcae trace fit options");
   options.add_options()
-      ("file", po::value<std::string>()->required(), "trace file to fit")
-      ("interval-seconds", po::value<double>()->default_value(60.0), "interval length")
+      ("file", po::value<std::string>()->value_name("FILE")->required(), "trace file to fit")
+      ("interval-seconds", number(kIntervalSeconds)->default_value(60.0), "interval length")
       ("json", po::bool_switch(), "print one JSON object");
   po::positional_options_description positional;
   positional.add("file", 1);

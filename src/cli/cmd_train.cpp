@@ -1,16 +1,12 @@
 // parcae train: a training job. Under `mpirun -np 1+W`, rank 0 coordinates and
 // ranks 1..W train as D replicas x P stages (the rest parked); started alone,
 // the one process plays both roles.
-#include <cblas.h>
-#include <mpi.h>
-#include <omp.h>
-
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "command.hpp"
-#include "mpi_session.hpp"
+#include "mpi_command.hpp"
+#include "number_option.hpp"
 #include "parcae/error.hpp"
 #include "parcae/runtime/trainer.hpp"
 
@@ -19,41 +15,49 @@ namespace {
 
 using runtime::TrainConfig;
 
+// Every default comes from TrainConfig's.
 void add_options(po::options_description& o) {
   const TrainConfig d;
-  o.add_options()("model", po::value<std::string>()->default_value("small"),
-                  "tiny | small | gpt2-124m")("micro-batch", po::value<int>()->default_value(4),
-                                              "sequences per micro-batch (B)")(
-      "seq", po::value<int>(), "context length T (default: the model's)")(
-      "channels", po::value<int>(), "override the preset's channels C")(
-      "layers", po::value<int>(), "override the preset's transformer blocks L")(
-      "heads", po::value<int>(), "override the preset's attention heads H (must divide C)")(
-      "data", po::value<std::string>(),
-      "training token file (parcae data prepare); default: built-in synthetic corpus")(
-      "val-data", po::value<std::string>(),
-      "validation token file (default: DATA with .val.bin, if it exists)")(
-      "steps", po::value<int>()->default_value(50), "optimizer steps")(
-      "global-batch", po::value<int>()->default_value(8),
-      "sequences per optimizer step (G), whatever D and P are")(
-      "lr", po::value<double>()->default_value(1e-3), "peak learning rate")(
-      "min-lr", po::value<double>(), "final learning rate of the cosine decay (default lr/10)")(
-      "warmup", po::value<int>()->default_value(10), "linear warmup steps")(
-      "weight-decay", po::value<double>()->default_value(0.1), "AdamW decoupled weight decay")(
-      "beta1", po::value<double>()->default_value(d.adamw.beta1), "AdamW beta1")(
-      "beta2", po::value<double>()->default_value(d.adamw.beta2), "AdamW beta2")(
-      "grad-clip", po::value<double>()->default_value(d.grad_clip),
-      "global gradient-norm clip (0 = off)")("seed",
-                                             po::value<std::uint64_t>()->default_value(d.seed),
-                                             "initialisation and data-order seed")(
-      "dp", po::value<int>()->default_value(1), "data-parallel replicas (D)")(
-      "pp", po::value<int>()->default_value(1), "pipeline stages (P)")(
-      "threads", po::value<int>(), "threads per rank (default: OMP_NUM_THREADS)")(
-      "log-every", po::value<int>()->default_value(d.log_every), "progress line every N steps")(
-      "eval-every", po::value<int>()->default_value(d.eval_every),
-      "validation loss every N steps (0 = at the end)")(
-      "eval-batches", po::value<int>()->default_value(d.eval_batches),
-      "micro-batches per validation")("metrics", po::value<std::string>(),
-                                      "write metrics as JSON Lines to FILE");
+  // clang-format off
+  o.add_options()
+      ("model", po::value<std::string>()->default_value(TrainConfig::kDefaultModel),
+       "tiny | small | gpt2-124m")
+      ("micro-batch", number(closed(1, 4096))->default_value(d.model.micro_batch),
+       "sequences per micro-batch (B)")
+      ("seq", number(closed(1, 65536)), "context length T (default: the model's)")
+      ("channels", number(closed(1, 65536)), "override the preset's channels C")
+      ("layers", number(closed(1, 1024)), "override the preset's transformer blocks L")
+      ("heads", number(closed(1, 4096)), "override the preset's attention heads H (must divide C)")
+      ("data", po::value<std::string>()->value_name("FILE"),
+       "training token file (parcae data prepare); default: built-in synthetic corpus")
+      ("val-data", po::value<std::string>()->value_name("FILE"),
+       "validation token file (default: DATA with .val.bin, if it exists)")
+      ("steps", number(closed(1, 100'000'000))->default_value(d.steps), "optimizer steps")
+      ("global-batch", number(closed(1, 65536))->default_value(d.global_batch),
+       "sequences per optimizer step (G), whatever D and P are")
+      ("lr", number(open_closed(0.0, 10.0))->default_value(d.lr.peak), "peak learning rate")
+      ("min-lr", number(closed(0.0, 10.0)), "final learning rate of the cosine decay (default lr/10)")
+      ("warmup", number(closed(0, 100'000'000))->default_value(d.lr.warmup_steps),
+       "linear warmup steps")
+      ("weight-decay", number(closed(0.0f, 10.0f))->default_value(d.adamw.weight_decay),
+       "AdamW decoupled weight decay")
+      ("beta1", number(closed_open(0.0f, 1.0f))->default_value(d.adamw.beta1), "AdamW beta1")
+      ("beta2", number(closed_open(0.0f, 1.0f))->default_value(d.adamw.beta2), "AdamW beta2")
+      ("grad-clip", number(closed(0.0, 1e6))->default_value(d.grad_clip),
+       "global gradient-norm clip (0 = off)")
+      ("seed", number(closed<std::uint64_t>(0, UINT64_MAX))->default_value(d.seed),
+       "initialisation and data-order seed")
+      ("dp", number(closed(1, 4096))->default_value(d.dp), "data-parallel replicas (D)")
+      ("pp", number(closed(1, 1024))->default_value(d.pp), "pipeline stages (P)")
+      ("log-every", number(closed(1, 100'000'000))->default_value(d.log_every),
+       "progress line every N steps")
+      ("eval-every", number(closed(0, 100'000'000))->default_value(d.eval_every),
+       "validation loss every N steps (0 = at the end)")
+      ("eval-batches", number(closed(1, 65536))->default_value(d.eval_batches),
+       "micro-batches per validation")
+      ("metrics", po::value<std::string>()->value_name("OUT"), "write metrics as JSON Lines to OUT");
+  // clang-format on
+  add_threads_option(o);
 }
 
 TrainConfig config_from(const po::variables_map& vm) {
@@ -83,9 +87,9 @@ TrainConfig config_from(const po::variables_map& vm) {
   c.lr.min_lr = vm.count("min-lr") ? vm["min-lr"].as<double>() : c.lr.peak / 10;
   c.lr.warmup_steps = vm["warmup"].as<int>();
   c.lr.total_steps = c.steps;
-  c.adamw.weight_decay = static_cast<float>(vm["weight-decay"].as<double>());
-  c.adamw.beta1 = static_cast<float>(vm["beta1"].as<double>());
-  c.adamw.beta2 = static_cast<float>(vm["beta2"].as<double>());
+  c.adamw.weight_decay = vm["weight-decay"].as<float>();
+  c.adamw.beta1 = vm["beta1"].as<float>();
+  c.adamw.beta2 = vm["beta2"].as<float>();
   c.grad_clip = vm["grad-clip"].as<double>();
   c.seed = vm["seed"].as<std::uint64_t>();
   c.dp = vm["dp"].as<int>();
@@ -97,62 +101,47 @@ TrainConfig config_from(const po::variables_map& vm) {
   return c;
 }
 
-void set_threads(const po::variables_map& vm) {
-  if (!vm.count("threads")) return;
-  const int n = vm["threads"].as<int>();
-  if (n < 1) throw InputError("--threads must be at least 1");
-  omp_set_num_threads(n);
-  openblas_set_num_threads(n);
+struct Job {
+  TrainConfig cfg;
+  runtime::TrainData data;
+};
+
+// Every rank parses and validates the same way before any communication.
+std::optional<Job> setup(int argc, char** argv, const MpiJob& job) {
+  po::options_description options("parcae train options");
+  add_options(options);
+  po::variables_map vm;
+  if (!parse_command_line_on_rank(job.rank, argc, argv,
+                                  "usage: [mpirun -np 1+D*P] parcae train [--model small] "
+                                  "[--data FILE.bin] [--dp D --pp P] ...\n"
+                                  "Trains a GPT model; rank 0 coordinates, ranks 1.. train "
+                                  "(alone, one process does both).",
+                                  options, vm)) {
+    return std::nullopt;
+  }
+  Job j;
+  j.cfg = config_from(vm);
+  j.cfg.validate(job.size == 1 ? 1 : job.size - 1);
+  apply_threads_option(vm);
+  j.data = runtime::load_train_data(j.cfg);
+  return j;
 }
 
-int train(const TrainConfig& cfg, const runtime::TrainData& data, int rank, int size) {
-  if (rank == 0 && size > 1) {
+int train(const MpiJob& job, const Job& j) {
+  const auto& cfg = j.cfg;
+  if (job.rank == 0 && job.size > 1) {
     std::cerr << "parcae train: " << cfg.model.describe() << ", " << cfg.dp << "x" << cfg.pp
-              << " on " << size - 1 << " workers, global batch " << cfg.global_batch << "\n";
+              << " on " << job.size - 1 << " workers, global batch " << cfg.global_batch << "\n";
   }
-  runtime::run_job(cfg, data, std::cerr);
+  runtime::run_job(cfg, j.data, std::cerr);
   return 0;
 }
 
 }  // namespace
 
 int run_train(int argc, char** argv) {
-  MpiSession mpi(&argc, &argv);
-  const int rank = mpi.rank(), size = mpi.size();
-  TrainConfig cfg;
-  runtime::TrainData data;
-  // Every rank parses and validates the same way before any communication, so
-  // bad input makes all of them exit 2 together; only rank 0 says why.
-  try {
-    po::options_description options("parcae train options");
-    add_options(options);
-    po::variables_map vm;
-    if (!parse_command_line_on_rank(rank, argc, argv,
-                                    "usage: [mpirun -np 1+D*P] parcae train [--model small] "
-                                    "[--data FILE.bin] [--dp D --pp P] ...\n"
-                                    "Trains a GPT model; rank 0 coordinates, ranks 1.. train "
-                                    "(alone, one process does both).",
-                                    options, vm)) {
-      return 0;
-    }
-    cfg = config_from(vm);
-    cfg.validate(size == 1 ? 1 : size - 1);
-    set_threads(vm);
-    data = runtime::load_train_data(cfg);
-  } catch (const InputError& e) {
-    if (rank == 0) std::cerr << "parcae: " << e.what() << "\n";
-    return 2;
-  } catch (const po::error& e) {
-    if (rank == 0) std::cerr << "parcae: " << e.what() << " (see --help)\n";
-    return 2;
-  }
-  try {
-    return train(cfg, data, rank, size);
-  } catch (const std::exception& e) {
-    std::cerr << "parcae: rank " << rank << ": " << e.what() << "\n";
-    MPI_Abort(MPI_COMM_WORLD, 1);  // the other ranks would wait for this one forever
-    return 1;
-  }
+  return run_mpi_command(
+      argc, argv, [&](const MpiJob& job) { return setup(argc, argv, job); }, train);
 }
 
 }  // namespace parcae::cli

@@ -36,6 +36,11 @@ bool parse_command_line(int argc, char** argv, const std::string& usage,
 bool parse_command_line_on_rank(int rank, int argc, char** argv, const std::string& usage,
                                 po::options_description& options, po::variables_map& vm);
 
+// --threads N: OpenMP and OpenBLAS threads of this process, in [1, cores];
+// applied (with OMP_NUM_THREADS as the default) by apply_threads_option.
+void add_threads_option(po::options_description& options);
+int apply_threads_option(const po::variables_map& vm);
+
 // Subcommands (one file each: cmd_<name>.cpp).
 int run_trace(int argc, char** argv);
 int run_predict(int argc, char** argv);

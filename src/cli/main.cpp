@@ -1,11 +1,12 @@
-// parcae: one binary, one subcommand per job. Errors are turned into exit codes
-// here and only here: 0 success, 2 bad input or usage, 1 anything else.
+// parcae: one binary, one subcommand per job. Exit codes: 0 success, 2 bad
+// input or usage, 1 anything else, decided by failure_of (failure.hpp) for
+// every command, here or, under mpirun, in run_mpi_command (mpi_command.hpp).
 #include <cstring>
 #include <iostream>
 #include <string>
 
 #include "command.hpp"
-#include "parcae/error.hpp"
+#include "failure.hpp"
 
 namespace parcae::cli {
 
@@ -66,14 +67,9 @@ int dispatch(int argc, char** argv) {
 int main(int argc, char** argv) {
   try {
     return parcae::cli::dispatch(argc, argv);
-  } catch (const parcae::InputError& e) {
-    std::cerr << "parcae: " << e.what() << "\n";
-    return 2;
-  } catch (const boost::program_options::error& e) {
-    std::cerr << "parcae: " << e.what() << " (see --help)\n";
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "parcae: error: " << e.what() << "\n";
-    return 1;
+  } catch (...) {
+    const auto failure = parcae::cli::failure_of(std::current_exception());
+    std::cerr << "parcae: " << failure.message << "\n";
+    return failure.exit_code;
   }
 }

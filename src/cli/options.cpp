@@ -3,7 +3,9 @@
 #include <sstream>
 
 #include "command.hpp"
+#include "number_option.hpp"
 #include "parcae/error.hpp"
+#include "parcae/kernels/threads.hpp"
 
 namespace parcae::cli {
 
@@ -49,6 +51,16 @@ bool parse_command_line_on_rank(int rank, int argc, char** argv, const std::stri
     std::cout.rdbuf(saved);
     throw;
   }
+}
+
+void add_threads_option(po::options_description& options) {
+  options.add_options()("threads", number(closed(1, kernels::max_threads())),
+                        "threads per process (default: OMP_NUM_THREADS, else every core)");
+}
+
+int apply_threads_option(const po::variables_map& vm) {
+  return kernels::set_threads(vm.count("threads") ? std::optional(vm["threads"].as<int>())
+                                                  : std::nullopt);
 }
 
 }  // namespace parcae::cli

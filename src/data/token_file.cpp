@@ -6,6 +6,7 @@
 
 #include "parcae/data/token_file.hpp"
 #include "parcae/error.hpp"
+#include "parcae/util/atomic_file.hpp"
 
 namespace parcae::data {
 namespace {
@@ -82,14 +83,8 @@ void write_token_file(const std::string& path, const TokenData& data) {
   for (std::size_t i = 0; i < data.tokens.size(); ++i) {
     store_le<std::uint16_t>(bytes.data() + kTokenHeaderBytes + 2 * i, data.tokens[i]);
   }
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw InputError(path + ": cannot write token file");
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    if (!out.flush()) throw std::runtime_error(tmp + ": write failed");
-  }
-  std::filesystem::rename(tmp, path);
+  util::write_file_atomically(
+      path, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 }  // namespace parcae::data

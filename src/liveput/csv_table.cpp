@@ -1,41 +1,22 @@
 #include "csv_table.hpp"
 
-#include <charconv>
 #include <cmath>
 #include <istream>
-#include <sstream>
 
 #include "parcae/error.hpp"
+#include "parcae/util/text.hpp"
 
 namespace parcae::liveput::detail {
 namespace {
 
-std::vector<std::string> split_commas(const std::string& line) {
-  std::vector<std::string> cells;
-  std::stringstream stream(line);
-  std::string cell;
-  while (std::getline(stream, cell, ',')) cells.push_back(cell);
-  if (!line.empty() && line.back() == ',') cells.emplace_back();
-  return cells;
-}
-
-std::string trim(std::string s) {
-  const auto first = s.find_first_not_of(" \t\r");
-  if (first == std::string::npos) return "";
-  const auto last = s.find_last_not_of(" \t\r");
-  return s.substr(first, last - first + 1);
-}
-
-double parse_number(const std::string& text, const std::string& source, long line,
-                    const std::string& column) {
-  double value = 0.0;
-  const char* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ec != std::errc() || ptr != end || !std::isfinite(value))
+double cell_value(const std::string& text, const std::string& source, long line,
+                  const std::string& column) {
+  const auto value = util::parse_number<double>(text);
+  if (!value || !std::isfinite(*value))
     throw input_error_at(source, line, "column '" + column + "': '" + text + "' is not a number");
-  if (value < 0.0)
+  if (*value < 0.0)
     throw input_error_at(source, line, "column '" + column + "': negative value " + text);
-  return value;
+  return *value;
 }
 
 }  // namespace
@@ -48,10 +29,9 @@ std::vector<NumericRow> read_numeric_csv(std::istream& in, const std::string& so
   std::vector<NumericRow> rows;
   while (std::getline(in, text)) {
     ++line;
-    text = trim(text);
+    text = std::string(util::trim(text));
     if (text.empty()) continue;
-    std::vector<std::string> cells = split_commas(text);
-    for (auto& c : cells) c = trim(c);
+    const std::vector<std::string> cells = util::split(text, ',');
     if (!have_header) {
       if (cells != expected) {
         std::string want;
@@ -66,7 +46,7 @@ std::vector<NumericRow> read_numeric_csv(std::istream& in, const std::string& so
                                              " columns, got " + std::to_string(cells.size()));
     NumericRow row{line, {}};
     for (std::size_t i = 0; i < cells.size(); ++i)
-      row.cells.push_back(parse_number(cells[i], source, line, expected[i]));
+      row.cells.push_back(cell_value(cells[i], source, line, expected[i]));
     rows.push_back(std::move(row));
   }
   if (!have_header) throw input_error_at(source, line, "empty file (no header)");

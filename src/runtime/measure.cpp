@@ -2,7 +2,6 @@
 #include "parcae/runtime/measure.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <span>
 
 #include "parcae/compute/stage.hpp"
@@ -10,20 +9,14 @@
 #include "parcae/rng.hpp"
 #include "parcae/runtime/groups.hpp"
 #include "parcae/runtime/mpi_transport.hpp"
+#include "parcae/util/stats.hpp"
+#include "parcae/util/stopwatch.hpp"
 
 namespace parcae::runtime {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double ms_since(Clock::time_point t0) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0.0 : v[v.size() / 2];
-}
+using util::median;
+using util::Stopwatch;
 
 std::vector<float> random_floats(std::size_t n, Rng& rng) {
   std::vector<float> v(n);
@@ -55,14 +48,14 @@ std::vector<LayerTiming> measure_layers(const model::GptConfig& cfg, int repeats
     const float* grad_out = l == cfg.num_layers() - 1 ? nullptr : dout.data();
     std::vector<double> f, b;
     for (int r = 0; r <= repeats; ++r) {  // the first round warms caches up
-      auto t0 = Clock::now();
+      Stopwatch watch;
       stage.forward(a, mb, inp);
       backend.synchronize();
-      if (r > 0) f.push_back(ms_since(t0));
-      t0 = Clock::now();
+      if (r > 0) f.push_back(watch.ms());
+      watch.restart();
       stage.backward(a, inp, grad_out, 1.0f / n, l == 0 ? nullptr : dinp.data());
       backend.synchronize();
-      if (r > 0) b.push_back(ms_since(t0));
+      if (r > 0) b.push_back(watch.ms());
     }
     out.push_back({median(f), median(b), stage.parameters()});
   }
@@ -75,10 +68,10 @@ double measure_adamw_ns_per_param(const model::GptConfig& cfg, int repeats,
   kernels::AdamW hp;
   std::vector<double> times;
   for (int r = 0; r <= repeats; ++r) {
-    const auto t0 = Clock::now();
+    const Stopwatch watch;
     stage.adamw_step(hp);
     backend.synchronize();
-    if (r > 0) times.push_back(ms_since(t0));
+    if (r > 0) times.push_back(watch.ms());
   }
   return median(times) * 1e6 / static_cast<double>(stage.parameters());
 }
@@ -95,7 +88,7 @@ std::vector<std::pair<double, double>> measure_p2p(MPI_Comm world, int a, int b,
     const int count = static_cast<int>(buf.size());
     std::vector<double> one_way;
     for (int r = 0; r <= repeats; ++r) {
-      const auto t0 = Clock::now();
+      const Stopwatch watch;
       if (rank == a) {
         MPI_Send(buf.data(), count, MPI_FLOAT, peer, 11, world);
         MPI_Recv(buf.data(), count, MPI_FLOAT, peer, 11, world, MPI_STATUS_IGNORE);
@@ -103,7 +96,7 @@ std::vector<std::pair<double, double>> measure_p2p(MPI_Comm world, int a, int b,
         MPI_Recv(buf.data(), count, MPI_FLOAT, peer, 11, world, MPI_STATUS_IGNORE);
         MPI_Send(buf.data(), count, MPI_FLOAT, peer, 11, world);
       }
-      if (r > 0) one_way.push_back(ms_since(t0) * 1000.0 / 2);
+      if (r > 0) one_way.push_back(watch.ms() * 1000.0 / 2);
     }
     table.emplace_back(bytes, median(one_way));
   }
@@ -129,14 +122,14 @@ AllreduceTiming measure_allreduce(MPI_Comm world, const model::GptConfig& cfg, i
   std::vector<double> bucketed, plain;
   for (int r = 0; r <= repeats; ++r) {
     MPI_Barrier(groups.data());
-    auto t0 = Clock::now();
+    Stopwatch watch;
     collective.allreduce_sum(spans);
-    if (r > 0) bucketed.push_back(ms_since(t0));
+    if (r > 0) bucketed.push_back(watch.ms());
     MPI_Barrier(groups.data());
-    t0 = Clock::now();
+    watch.restart();
     MPI_Allreduce(MPI_IN_PLACE, flat.data(), static_cast<int>(total), MPI_FLOAT, MPI_SUM,
                   groups.data());
-    if (r > 0) plain.push_back(ms_since(t0));
+    if (r > 0) plain.push_back(watch.ms());
   }
   return {double(total) * sizeof(float), median(bucketed), median(plain)};
 }

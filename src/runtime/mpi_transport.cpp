@@ -53,4 +53,14 @@ void MpiCollective::allreduce_sum(std::span<const std::span<float>> buffers) {
   MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE);
 }
 
+double MpiCollective::sum(double value) {
+  MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_DOUBLE, MPI_SUM, comm_);
+  return value;
+}
+
+double MpiCollective::max(double value) {
+  MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_DOUBLE, MPI_MAX, comm_);
+  return value;
+}
+
 }  // namespace parcae::runtime

@@ -3,12 +3,11 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <filesystem>
 #include <ostream>
 
 #include <nlohmann/json.hpp>
 
-#include "parcae/error.hpp"
+#include "parcae/util/atomic_file.hpp"
 
 namespace parcae::runtime {
 namespace {
@@ -50,15 +49,7 @@ nlohmann::json config_record(const TrainConfig& cfg) {
 }  // namespace
 
 ProgressLog::ProgressLog(const TrainConfig& cfg, std::ostream& out) : cfg_(cfg), out_(out) {
-  if (cfg.metrics_path.empty()) return;
-  tmp_path_ = cfg.metrics_path + ".tmp";
-  metrics_.open(tmp_path_, std::ios::trunc);
-  if (!metrics_) throw InputError("--metrics: cannot write '" + cfg.metrics_path + "'");
-  metrics_ << config_record(cfg).dump() << "\n";
-}
-
-ProgressLog::~ProgressLog() {
-  if (metrics_.is_open()) metrics_.close();  // left as .tmp: the run did not finish
+  if (!cfg.metrics_path.empty()) metrics_ = config_record(cfg).dump() + "\n";
 }
 
 void ProgressLog::step(const StepReport& r) {
@@ -66,13 +57,13 @@ void ProgressLog::step(const StepReport& r) {
   last_loss_ = r.loss_sum / r.micro_batches;
   const double tokens = double(cfg_.global_batch) * cfg_.model.seq_len;
   const double tokens_per_s = r.ms > 0 ? tokens / (r.ms / 1000.0) : 0.0;
-  if (metrics_.is_open()) {
-    metrics_ << "{\"step\": " << r.step << ", \"loss\": " << exact(last_loss_)
-             << ", \"grad_norm\": " << exact(r.grad_norm) << ", \"lr\": " << exact(r.lr)
-             << ", \"ms\": " << exact(r.ms) << ", \"tokens_per_s\": " << exact(tokens_per_s)
-             << ", \"pipeline_ms\": " << exact(r.pipeline_ms)
-             << ", \"compute_ms\": " << exact(r.compute_ms)
-             << ", \"allreduce_ms\": " << exact(r.allreduce_ms) << "}\n";
+  if (!cfg_.metrics_path.empty()) {
+    metrics_ += "{\"step\": " + std::to_string(r.step) + ", \"loss\": " + exact(last_loss_) +
+                ", \"grad_norm\": " + exact(r.grad_norm) + ", \"lr\": " + exact(r.lr) +
+                ", \"ms\": " + exact(r.ms) + ", \"tokens_per_s\": " + exact(tokens_per_s) +
+                ", \"pipeline_ms\": " + exact(r.pipeline_ms) +
+                ", \"compute_ms\": " + exact(r.compute_ms) +
+                ", \"allreduce_ms\": " + exact(r.allreduce_ms) + "}\n";
   }
   if (r.step % cfg_.log_every == 0 || r.step == cfg_.steps - 1) {
     char line[160];
@@ -85,8 +76,9 @@ void ProgressLog::step(const StepReport& r) {
 
 void ProgressLog::eval(const EvalReport& r) {
   last_val_loss_ = r.loss_sum / r.micro_batches;
-  if (metrics_.is_open()) {
-    metrics_ << "{\"step\": " << r.step << ", \"val_loss\": " << exact(last_val_loss_) << "}\n";
+  if (!cfg_.metrics_path.empty()) {
+    metrics_ += "{\"step\": " + std::to_string(r.step) + ", \"val_loss\": " +
+                exact(last_val_loss_) + "}\n";
   }
   char line[96];
   std::snprintf(line, sizeof line, "step %5d/%d | val loss %.4f\n", r.step + 1, cfg_.steps,
@@ -95,10 +87,7 @@ void ProgressLog::eval(const EvalReport& r) {
 }
 
 void ProgressLog::finish() {
-  if (!metrics_.is_open()) return;
-  metrics_.close();
-  if (!metrics_) throw std::runtime_error("writing " + tmp_path_ + " failed");
-  std::filesystem::rename(tmp_path_, cfg_.metrics_path);
+  if (!cfg_.metrics_path.empty()) util::write_file_atomically(cfg_.metrics_path, metrics_);
 }
 
 void merge(StepReport& total, const StepReport& part) {

@@ -1,28 +1,13 @@
 // One optimizer step of one worker (see step_runner.hpp).
 #include "parcae/runtime/step_runner.hpp"
 
-#include <chrono>
 #include <cmath>
 
 #include "parcae/data/batches.hpp"
 #include "parcae/runtime/trainer.hpp"
+#include "parcae/util/stopwatch.hpp"
 
 namespace parcae::runtime {
-namespace {
-
-double ms_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-      .count();
-}
-
-double global_grad_norm(const compute::Stage& stage, MPI_Comm pipeline, int stages) {
-  double sq = stage.grad_sq_norm();
-  if (stages > 1) MPI_Allreduce(MPI_IN_PLACE, &sq, 1, MPI_DOUBLE, MPI_SUM, pipeline);
-  return std::sqrt(sq);
-}
-
-}  // namespace
-
 StepRunner::StepRunner(const TrainConfig& cfg, const TrainData& data, compute::Stage& stage,
                        Groups& groups)
     : cfg_(cfg),
@@ -41,30 +26,30 @@ StepRunner::StepRunner(const TrainConfig& cfg, const TrainData& data, compute::S
              (static_cast<float>(cfg.model.micro_batch) * cfg.model.seq_len * cfg.micro_batches())),
       transport_(groups.pipeline()),
       collective_(groups.data()),
+      pipeline_group_(groups.pipeline()),
       executor_(stage, P_ > 1 ? &transport_ : nullptr, s_, P_, cfg.model.micro_batch,
                 cfg.model.seq_len) {}
 
 void StepRunner::run(int step, Reporter& reporter) {
   const int B = cfg_.model.micro_batch, T = cfg_.model.seq_len;
   const bool reports = s_ == P_ - 1;
-  const auto start = std::chrono::steady_clock::now();
+  const util::Stopwatch step_watch;
   stage_.zero_grads();
   const BatchSource train_batch = [&](int m, std::span<int> tokens, std::span<int> targets) {
     const auto sample = static_cast<std::uint64_t>(share_.first + m) * B;
     data::fill_batch(data_.train, cfg_.seed, step, sample, B, T, tokens, targets);
   };
   const double loss = executor_.train(share_.count, train_batch, dloss_);
-  const double pipeline_ms = ms_since(start);
-  double compute_ms = executor_.last_compute_ms();
-  if (P_ > 1) MPI_Allreduce(MPI_IN_PLACE, &compute_ms, 1, MPI_DOUBLE, MPI_MAX, groups_.pipeline());
+  const double pipeline_ms = step_watch.ms();
+  const double compute_ms = pipeline_group_.max(executor_.last_compute_ms());
 
-  const auto reduce_start = std::chrono::steady_clock::now();
+  const util::Stopwatch reduce_watch;
   std::vector<std::span<float>> grads;
   for (int l = stage_.first_layer(); l < stage_.end_layer(); ++l)
     grads.emplace_back(stage_.grad(l));
   collective_.allreduce_sum(grads);
-  const double allreduce_ms = ms_since(reduce_start);
-  const double norm = global_grad_norm(stage_, groups_.pipeline(), P_);
+  const double allreduce_ms = reduce_watch.ms();
+  const double norm = std::sqrt(pipeline_group_.sum(stage_.grad_sq_norm()));
   if (cfg_.grad_clip > 0 && norm > cfg_.grad_clip) {
     stage_.scale_grads(static_cast<float>(cfg_.grad_clip / (norm + 1e-6)));
   }
@@ -72,7 +57,7 @@ void StepRunner::run(int step, Reporter& reporter) {
   adamw.lr = static_cast<float>(cfg_.lr.at(step));
   stage_.adamw_step(adamw);
   if (reports) {
-    reporter.step({step, loss, share_.count, norm, adamw.lr, ms_since(start), pipeline_ms,
+    reporter.step({step, loss, share_.count, norm, adamw.lr, step_watch.ms(), pipeline_ms,
                    compute_ms, allreduce_ms});
   }
 

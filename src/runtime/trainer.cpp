@@ -1,35 +1,20 @@
 // The worker and coordinator loops of a training job (see trainer.hpp).
 #include "parcae/runtime/trainer.hpp"
 
-#include <chrono>
 #include <thread>
 
 #include "parcae/data/corpus.hpp"
 #include "parcae/data/llmc_tokens.hpp"
 #include "parcae/error.hpp"
 #include "parcae/model/partition.hpp"
+#include "parcae/runtime/messages.hpp"
 #include "parcae/runtime/mpi_transport.hpp"
 #include "parcae/runtime/step_runner.hpp"
 
 namespace parcae::runtime {
 namespace {
 
-constexpr int kStepTag = 9001, kEvalTag = 9002, kReleaseTag = 9003;
-constexpr int kStepFields = 9;  // a StepReport as doubles, in declaration order
 constexpr std::size_t kSyntheticBytes = 1 << 20;
-
-// A blocking receive that sleeps between polls: a waiting rank must not burn
-// the core a training rank needs.
-void polite_recv(void* buf, int count, MPI_Datatype type, int source, int tag, MPI_Comm comm) {
-  int ready = 0;
-  MPI_Status status;
-  while (true) {
-    MPI_Iprobe(source, tag, comm, &ready, &status);
-    if (ready) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  MPI_Recv(buf, count, type, source, tag, comm, MPI_STATUS_IGNORE);
-}
 
 void check_vocab(const TrainConfig& cfg, const data::TokenData& d) {
   if (d.vocab > static_cast<std::uint32_t>(cfg.model.vocab)) {
@@ -85,27 +70,16 @@ void run_coordinator(const TrainConfig& cfg, bool has_val, MPI_Comm world, Progr
   for (int r = 0; r < cfg.dp; ++r) reporters.push_back(layout.rank_of(r, cfg.pp - 1));
   for (int step = 0; step < cfg.steps; ++step) {
     StepReport total;
-    for (int source : reporters) {
-      double msg[kStepFields];
-      polite_recv(msg, kStepFields, MPI_DOUBLE, source, kStepTag, world);
-      merge(total,
-            {int(msg[0]), msg[1], int(msg[2]), msg[3], msg[4], msg[5], msg[6], msg[7], msg[8]});
-    }
+    for (int source : reporters) merge(total, receive<StepReport>(source, world));
     log.step(total);
     if (has_val && eval_due(cfg, step)) {
       EvalReport eval;
-      for (int source : reporters) {
-        double msg[3];
-        polite_recv(msg, 3, MPI_DOUBLE, source, kEvalTag, world);
-        merge(eval, {int(msg[0]), msg[1], int(msg[2])});
-      }
+      for (int source : reporters) merge(eval, receive<EvalReport>(source, world));
       log.eval(eval);
     }
   }
   for (int rank = 1; rank < size; ++rank) {
-    if (layout.placement_of(rank)) continue;
-    int done = 1;
-    MPI_Send(&done, 1, MPI_INT, rank, kReleaseTag, world);
+    if (!layout.placement_of(rank)) send(Release{}, rank, world);
   }
 }
 
@@ -147,21 +121,10 @@ bool oversubscribed(MPI_Comm world, int active) {
   return any != 0;
 }
 
-void wait_until_released(MPI_Comm world) {
-  int done = 0;
-  polite_recv(&done, 1, MPI_INT, 0, kReleaseTag, world);
-}
+void wait_until_released(MPI_Comm world) { receive<Release>(0, world); }
 
-void MpiReporter::step(const StepReport& r) {
-  const double msg[kStepFields] = {double(r.step), r.loss_sum,   double(r.micro_batches),
-                                   r.grad_norm,    r.lr,         r.ms,
-                                   r.pipeline_ms,  r.compute_ms, r.allreduce_ms};
-  MPI_Send(msg, kStepFields, MPI_DOUBLE, 0, kStepTag, world_);
-}
+void MpiReporter::step(const StepReport& r) { send(r, 0, world_); }
 
-void MpiReporter::eval(const EvalReport& r) {
-  const double msg[3] = {double(r.step), r.loss_sum, double(r.micro_batches)};
-  MPI_Send(msg, 3, MPI_DOUBLE, 0, kEvalTag, world_);
-}
+void MpiReporter::eval(const EvalReport& r) { send(r, 0, world_); }
 
 }  // namespace parcae::runtime

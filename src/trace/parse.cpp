@@ -1,7 +1,6 @@
 // Parser for the Parcae availability-trace format: `timestamp_ms,add|remove,node`.
 // Every rejection names the file and line, because a trace is hand-edited and
 // cut from cloud logs, and a silent mis-parse would skew every later figure.
-#include <charconv>
 #include <fstream>
 #include <istream>
 #include <ostream>
@@ -10,26 +9,21 @@
 
 #include "parcae/error.hpp"
 #include "parcae/trace/trace.hpp"
+#include "parcae/util/text.hpp"
 
 namespace parcae::trace {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
+using util::trim;
 
 std::int64_t parse_time(std::string_view field, const std::string& source, long line) {
-  std::int64_t value = 0;
-  const auto [end, ec] = std::from_chars(field.data(), field.data() + field.size(), value);
-  if (field.empty() || ec != std::errc() || end != field.data() + field.size()) {
+  const auto value = util::parse_number<std::int64_t>(field);
+  if (!value) {
     throw input_error_at(source, line, "bad timestamp '" + std::string(field) +
                                            "' (expected whole milliseconds)");
   }
-  if (value < 0) throw input_error_at(source, line, "negative timestamp " + std::string(field));
-  return value;
+  if (*value < 0) throw input_error_at(source, line, "negative timestamp " + std::string(field));
+  return *value;
 }
 
 EventKind parse_kind(std::string_view field, const std::string& source, long line) {

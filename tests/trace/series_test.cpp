@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "parcae/error.hpp"
+#include "parcae/trace/segments.hpp"
 #include "parcae/trace/series.hpp"
 #include "test_support.hpp"
 
@@ -82,14 +83,22 @@ TEST(PublishedTrace, MatchesTheReadmeFigures) {
 TEST(PublishedTrace, MatchesEachSegmentRow) {
   PARCAE_REQUIRE_SHARED("traces/p3trace.csv");
   const auto s = discretise(read_trace_file(testing::shared_file("traces/p3trace.csv").string()));
-  struct Row { double a, b; int n_min, n_max; double n_mean; long preempt, alloc; };
-  const Row rows[] = {{1.5, 2.5, 23, 32, 29.6, 11, 8},
-                      {5.5, 6.5, 20, 32, 27.5, 19, 16},
-                      {8.0, 9.0, 11, 24, 16.8, 18, 17},
-                      {10.0, 11.0, 14, 18, 14.6, 4, 0}};
-  for (const auto& r : rows) {
-    SCOPED_TRACE(r.a);
-    const auto sum = summarise(window(s, r.a, r.b));
+  // The table of ../shared/traces/README.md, row by row.
+  struct Row { const char* name; double a, b; int n_min, n_max; double n_mean; long preempt, alloc; };
+  const Row rows[] = {{"hl", 1.5, 2.5, 23, 32, 29.6, 11, 8},
+                      {"hh", 5.5, 6.5, 20, 32, 27.5, 19, 16},
+                      {"lh", 8.0, 9.0, 11, 24, 16.8, 18, 17},
+                      {"ll", 10.0, 11.0, 14, 18, 14.6, 4, 0}};
+  ASSERT_EQ(paper_segments().size(), std::size(rows));
+  for (std::size_t i = 0; i < std::size(rows); ++i) {
+    const Row& r = rows[i];
+    const Segment& seg = paper_segments()[i];
+    SCOPED_TRACE(r.name);
+    EXPECT_EQ(seg.name, r.name);
+    EXPECT_EQ(seg.start_hour, r.a);
+    EXPECT_EQ(seg.end_hour, r.b);
+    EXPECT_EQ(paper_segment(r.name)->start_hour, r.a);
+    const auto sum = summarise(window(s, seg.start_hour, seg.end_hour));
     EXPECT_EQ(sum.intervals, 60);
     EXPECT_EQ(sum.n_min, r.n_min);
     EXPECT_EQ(sum.n_max, r.n_max);
@@ -97,6 +106,7 @@ TEST(PublishedTrace, MatchesEachSegmentRow) {
     EXPECT_EQ(sum.preemptions, r.preempt);
     EXPECT_EQ(sum.allocations, r.alloc);
   }
+  EXPECT_FALSE(paper_segment("full"));
 }
 
 }  // namespace

@@ -31,7 +31,8 @@ struct TokenData {
 // Throws InputError naming the file for a missing, truncated or foreign file.
 TokenData read_token_file(const std::string& path);
 
-// Writes to `path + ".tmp"` and renames, so an existing file is never half-overwritten.
+// Writes atomically (util::AtomicFile): an existing file is replaced whole or
+// not at all; an OS failure throws IoError naming the path.
 void write_token_file(const std::string& path, const TokenData& data);
 
 }  // namespace parcae::data

@@ -6,6 +6,7 @@
 // device_count() exists always, answering 0 when there is nothing to run on.
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace parcae::kernels::cuda {
@@ -13,6 +14,10 @@ namespace parcae::kernels::cuda {
 // Usable CUDA devices: 0 in a build without CUDA, without a driver
 // (cudaErrorInsufficientDriver, 35) or without a GPU (cudaErrorNoDevice).
 int device_count();
+
+// Why device_count() is 0, in words ("built without CUDA", "no CUDA driver
+// (cudaGetDeviceCount: ...)", "no CUDA device (...)"); empty when there is a device.
+std::string no_device_reason();
 
 #ifdef PARCAE_HAVE_CUDA
 

@@ -23,7 +23,7 @@ class MpiTransport final : public Transport {
   std::vector<MPI_Request> pending_;  // by handle; MPI_REQUEST_NULL once done
 };
 
-// Allreduce on a data communicator (rank = replica), in buckets: each bucket
+// Allreduce on a communicator (the data group: rank = replica), in buckets: each bucket
 // is a separate MPI_Iallreduce, all of every buffer in flight together, so one
 // large layer does not hold the others back and the library can pipeline them.
 class MpiCollective final : public Collective {
@@ -32,6 +32,8 @@ class MpiCollective final : public Collective {
       : comm_(data), bucket_floats_(bucket_floats) {}
   using Collective::allreduce_sum;
   void allreduce_sum(std::span<const std::span<float>> buffers) override;
+  double sum(double value) override;
+  double max(double value) override;
 
  private:
   MPI_Comm comm_;

@@ -1,36 +1,16 @@
 #pragma once
-// What workers tell the coordinator, and what the coordinator makes of it: a
+// What the coordinator makes of the workers' reports (runtime/messages.hpp): a
 // progress line every --log-every steps and metrics as JSON Lines (a first
 // record with the effective configuration and the schema version, then one
 // object per optimizer step and one per validation).
-#include <fstream>
 #include <iosfwd>
 #include <string>
 #include <vector>
 
+#include "parcae/runtime/messages.hpp"
 #include "parcae/runtime/train_config.hpp"
 
 namespace parcae::runtime {
-
-struct StepReport {
-  int step = 0;
-  double loss_sum = 0;  // sum of micro-batch mean losses
-  int micro_batches = 0;
-  double grad_norm = 0;  // before clipping
-  double lr = 0;
-  double ms = 0;  // wall time of the step on the reporting rank
-  // Where the time went: the 1F1B pipeline (on the reporting stage), the
-  // slowest stage's pure compute within it, and the data-parallel allreduce.
-  double pipeline_ms = 0;
-  double compute_ms = 0;
-  double allreduce_ms = 0;
-};
-
-struct EvalReport {
-  int step = 0;
-  double loss_sum = 0;
-  int micro_batches = 0;
-};
 
 // The workers' side: the last stage of each replica reports.
 class Reporter {
@@ -44,11 +24,10 @@ class Reporter {
 // the slowest replica's time) and logs them.
 class ProgressLog {
  public:
-  // `metrics_path` empty = no metrics file. The file is written under a
-  // temporary name and renamed by finish(), so an earlier file is never lost to
-  // a run that dies.
+  // `metrics_path` empty = no metrics file. The records are kept in memory and
+  // finish() writes them atomically (util::AtomicFile): an earlier file is
+  // never lost to a run that dies, and a dead run leaves no temporary behind.
   ProgressLog(const TrainConfig& cfg, std::ostream& out);
-  ~ProgressLog();
   void step(const StepReport& merged);
   void eval(const EvalReport& merged);
   void finish();
@@ -60,8 +39,7 @@ class ProgressLog {
  private:
   const TrainConfig& cfg_;
   std::ostream& out_;
-  std::ofstream metrics_;
-  std::string tmp_path_;
+  std::string metrics_;  // JSON Lines, written by finish()
   double last_loss_ = 0, last_val_loss_ = 0;
   std::vector<StepReport> history_;
 };

@@ -38,7 +38,8 @@ class StepRunner {
   Share share_, eval_share_;
   float dloss_ = 0;
   MpiTransport transport_;
-  MpiCollective collective_;
+  MpiCollective collective_;       // this stage across the replicas
+  MpiCollective pipeline_group_;   // this replica across the stages (norm, timing)
   StageExecutor executor_;
 };
 

@@ -13,25 +13,37 @@
 
 namespace parcae::runtime {
 
+// The defaults here are the command's defaults (`parcae train` with no
+// options: the small model, 50 steps): cmd_train.cpp takes its option defaults
+// from a default-constructed TrainConfig.
 struct TrainConfig {
-  model::GptConfig model;  // micro_batch = B
-  std::string data_path;   // token file; empty = the built-in synthetic corpus
-  std::string val_path;    // validation token file; empty = none (or synthetic)
-  int steps = 100;
-  int global_batch = 32;   // G: sequences per optimizer step, fixed whatever D and P are
-  LrSchedule lr;
-  kernels::AdamW adamw;  // lr is overwritten per step from `lr`
+  static constexpr const char* kDefaultModel = "small";
+  model::GptConfig model = default_model();  // micro_batch = B
+  std::string data_path;                     // token file; empty = the built-in synthetic corpus
+  std::string val_path;                      // validation token file; empty = none (or synthetic)
+  int steps = 50;
+  int global_batch = 8;  // G: sequences per optimizer step, fixed whatever D and P are
+  // Peak 1e-3 after 10 warmup steps, cosine down to peak / 10 at the last step.
+  LrSchedule lr{.peak = 1e-3, .min_lr = 1e-4, .warmup_steps = 10, .total_steps = 50};
+  kernels::AdamW adamw{.weight_decay = 0.1f};  // lr is overwritten per step from `lr`
   double grad_clip = 1.0;     // global gradient-norm bound; <= 0 disables clipping
   std::uint64_t seed = 1337;  // init and data order
   int dp = 1;
   int pp = 1;
   int log_every = 10;
-  int eval_every = 0;     // 0 = only at the end
-  int eval_batches = 8;   // micro-batches of validation data per evaluation
+  int eval_every = 0;    // 0 = only at the end
+  int eval_batches = 8;  // micro-batches of validation data per evaluation
   std::string metrics_path;
   // Per-layer cost to balance pipeline stages by (measured forward + backward);
   // empty = estimated from the model's shape (forward FLOPs per token).
   std::vector<double> layer_costs;
+
+  // The small preset with micro-batches of 4 sequences.
+  static model::GptConfig default_model() {
+    auto m = model::GptConfig::preset(kDefaultModel);
+    m.micro_batch = 4;
+    return m;
+  }
 
   int micro_batches() const { return global_batch / model.micro_batch; }
   // Throws InputError (naming the option) for an impossible job on `workers` ranks.

@@ -21,13 +21,18 @@ class Transport {
   virtual void wait_sends() = 0;
 };
 
-// Data-parallel reduction of a stage's gradients across its replicas.
+// Reductions over a group of ranks: a stage's gradients summed across its
+// replicas (the data group), and the scalars a pipeline agrees on (the global
+// gradient norm's square, the slowest stage's compute time).
 class Collective {
  public:
   virtual ~Collective() = default;
-  // In-place sums over the replicas of this stage, all buffers in flight together.
+  // In-place sums over the group, all buffers in flight together.
   virtual void allreduce_sum(std::span<const std::span<float>> buffers) = 0;
   void allreduce_sum(std::span<float> data) { allreduce_sum(std::span(&data, 1)); }
+  // One value per rank in, the group's sum or maximum out, on every rank.
+  virtual double sum(double value) = 0;
+  virtual double max(double value) = 0;
 };
 
 }  // namespace parcae::runtime

@@ -9,17 +9,35 @@
 
 namespace parcae::kernels::cuda {
 
-int device_count() {
+namespace {
+
+// cudaGetDeviceCount once: its answer (and the error that explains a 0).
+struct Query {
   int count = 0;
-  const cudaError_t err = cudaGetDeviceCount(&count);
+  std::string reason;
+};
+
+Query query() {
+  Query q;
+  const cudaError_t err = cudaGetDeviceCount(&q.count);
   if (err != cudaSuccess) {
     // No driver (35) or no device (100): a machine without a GPU, not an
     // error. Clear the sticky last error so later calls start clean.
     (void)cudaGetLastError();
-    return 0;
+    q.count = 0;
+    q.reason = std::string(err == cudaErrorInsufficientDriver ? "no CUDA driver" : "no CUDA device") +
+               " (cudaGetDeviceCount: " + cudaGetErrorString(err) + ")";
+  } else if (q.count == 0) {
+    q.reason = "no CUDA device (cudaGetDeviceCount found none)";
   }
-  return count;
+  return q;
 }
+
+}  // namespace
+
+int device_count() { return query().count; }
+
+std::string no_device_reason() { return query().reason; }
 
 void synchronize() {
   PARCAE_CUDA_CHECK(cudaGetLastError());

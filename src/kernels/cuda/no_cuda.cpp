@@ -7,5 +7,7 @@ namespace parcae::kernels::cuda {
 
 int device_count() { return 0; }
 
+std::string no_device_reason() { return "built without CUDA (PARCAE_CUDA=OFF or no nvcc)"; }
+
 }  // namespace parcae::kernels::cuda
 #endif

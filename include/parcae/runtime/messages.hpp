@@ -1,0 +1,250 @@
+#pragma once
+// Every message ranks exchange, in one place: a tag per kind (one number
+// space, so two kinds never meet on a tag), a named type per kind, and its
+// encode/decode pair. A message travels as bytes (MPI_BYTE) under its tag; the
+// decoder checks that the bytes are exactly one message of that kind, so a
+// sender and receiver that disagree on a layout fail loudly, not with numbers
+// read from the wrong field.
+//
+// Adding a message: a struct below, a Tag, and the three lines that tie them
+// (kTagOf, encode, decode). Encoder/Decoder take scalars, strings, vectors and
+// nested structs with their own encode/decode, so a control message (epoch,
+// layout, migration plan, steps to run) or a "shard written" report is written
+// the same way as these.
+#include <mpi.h>
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace parcae::runtime {
+
+enum class Tag : int {
+  step_report = 9001,           // a replica's last stage -> coordinator, every step
+  eval_report = 9002,           // the same, every evaluation
+  release = 9003,               // coordinator -> parked rank: the job is over
+  profile_measurements = 9004,  // profile: rank 1's measurements -> every rank
+  allreduce_figures = 9005,     // bench pipeline: rank 1's allreduce timing -> rank 0
+};
+
+const char* tag_name(Tag tag);
+
+// --- the messages -------------------------------------------------------------
+
+struct StepReport {
+  int step = 0;
+  double loss_sum = 0;  // sum of micro-batch mean losses
+  int micro_batches = 0;
+  double grad_norm = 0;  // before clipping
+  double lr = 0;
+  double ms = 0;  // wall time of the step on the reporting rank
+  // Where the time went: the 1F1B pipeline (on the reporting stage), the
+  // slowest stage's pure compute within it, and the data-parallel allreduce.
+  double pipeline_ms = 0;
+  double compute_ms = 0;
+  double allreduce_ms = 0;
+  bool operator==(const StepReport&) const = default;
+};
+
+struct EvalReport {
+  int step = 0;
+  double loss_sum = 0;
+  int micro_batches = 0;
+  bool operator==(const EvalReport&) const = default;
+};
+
+// The job is over: a parked rank may leave its wait.
+struct Release {
+  bool operator==(const Release&) const = default;
+};
+
+// What `parcae profile` measures on rank 1 and every rank needs: per-layer
+// forward/backward times and sizes, AdamW's cost, the allreduce bandwidth and
+// the point-to-point table (bytes, one-way microseconds).
+struct ProfileMeasurements {
+  struct Layer {
+    double forward_ms = 0, backward_ms = 0;
+    std::int64_t params = 0;
+    bool operator==(const Layer&) const = default;
+  };
+  std::vector<Layer> layers;
+  double optimizer_ns_per_param = 0;
+  double allreduce_gbps = 0;
+  std::vector<std::pair<double, double>> p2p;
+  bool operator==(const ProfileMeasurements&) const = default;
+};
+
+// `parcae bench pipeline`: the gradient allreduce as rank 1 timed it.
+struct AllreduceFigures {
+  double bytes = 0, bucketed_ms = 0, plain_ms = 0;
+  bool operator==(const AllreduceFigures&) const = default;
+};
+
+template <typename M>
+inline constexpr Tag kTagOf = M::no_tag_declared_for_this_type;
+template <>
+inline constexpr Tag kTagOf<StepReport> = Tag::step_report;
+template <>
+inline constexpr Tag kTagOf<EvalReport> = Tag::eval_report;
+template <>
+inline constexpr Tag kTagOf<Release> = Tag::release;
+template <>
+inline constexpr Tag kTagOf<ProfileMeasurements> = Tag::profile_measurements;
+template <>
+inline constexpr Tag kTagOf<AllreduceFigures> = Tag::allreduce_figures;
+
+// --- bytes ----------------------------------------------------------------------
+
+using Bytes = std::vector<std::byte>;
+
+// Fixed-width fields in the machines' byte order (the ranks of one job share it).
+static_assert(std::endian::native == std::endian::little, "messages assume little-endian ranks");
+
+class Encoder {
+ public:
+  template <typename T>
+  void put(const T& value) {
+    if constexpr (std::is_arithmetic_v<T>) {
+      const auto at = bytes_.size();
+      bytes_.resize(at + sizeof(T));
+      std::memcpy(bytes_.data() + at, &value, sizeof(T));
+    } else {
+      encode(*this, value);
+    }
+  }
+  template <typename A, typename B>
+  void put(const std::pair<A, B>& p) {
+    put(p.first);
+    put(p.second);
+  }
+  template <typename T>
+  void put(const std::vector<T>& items) {
+    put(static_cast<std::uint64_t>(items.size()));
+    for (const auto& item : items) put(item);
+  }
+  void put(const std::string& text) {
+    put(static_cast<std::uint64_t>(text.size()));
+    const auto at = bytes_.size();
+    bytes_.resize(at + text.size());
+    std::memcpy(bytes_.data() + at, text.data(), text.size());
+  }
+  Bytes take() { return std::move(bytes_); }
+
+ private:
+  Bytes bytes_;
+};
+
+// Throws std::runtime_error naming the message when the bytes run out or are
+// left over.
+class Decoder {
+ public:
+  Decoder(const Bytes& bytes, Tag tag) : bytes_(bytes), tag_(tag) {}
+  template <typename T>
+  void get(T& value) {
+    if constexpr (std::is_arithmetic_v<T>) {
+      need(sizeof(T));
+      std::memcpy(&value, bytes_.data() + at_, sizeof(T));
+      at_ += sizeof(T);
+    } else {
+      decode(*this, value);
+    }
+  }
+  template <typename A, typename B>
+  void get(std::pair<A, B>& p) {
+    get(p.first);
+    get(p.second);
+  }
+  template <typename T>
+  void get(std::vector<T>& items) {
+    std::uint64_t n = 0;
+    get(n);
+    static_assert(!std::is_empty_v<T>, "every item takes at least one byte");
+    need(n);  // at least a byte per item: a corrupt count fails here, not in a huge loop
+    items.clear();
+    for (std::uint64_t i = 0; i < n; ++i) get(items.emplace_back());
+  }
+  void get(std::string& text) {
+    std::uint64_t n = 0;
+    get(n);
+    need(n);
+    text.assign(reinterpret_cast<const char*>(bytes_.data() + at_), n);
+    at_ += n;
+  }
+  // Every byte read: nothing left over.
+  void finish() const;
+
+ private:
+  void need(std::uint64_t n) const;
+  const Bytes& bytes_;
+  Tag tag_;
+  std::size_t at_ = 0;
+};
+
+void encode(Encoder& e, const StepReport& m);
+void decode(Decoder& d, StepReport& m);
+void encode(Encoder& e, const EvalReport& m);
+void decode(Decoder& d, EvalReport& m);
+void encode(Encoder& e, const Release& m);
+void decode(Decoder& d, Release& m);
+void encode(Encoder& e, const ProfileMeasurements::Layer& m);
+void decode(Decoder& d, ProfileMeasurements::Layer& m);
+void encode(Encoder& e, const ProfileMeasurements& m);
+void decode(Decoder& d, ProfileMeasurements& m);
+void encode(Encoder& e, const AllreduceFigures& m);
+void decode(Decoder& d, AllreduceFigures& m);
+
+template <typename M>
+Bytes encode_message(const M& message) {
+  Encoder e;
+  encode(e, message);
+  return e.take();
+}
+
+template <typename M>
+M decode_message(const Bytes& bytes) {
+  M message{};
+  Decoder d(bytes, kTagOf<M>);
+  decode(d, message);
+  d.finish();
+  return message;
+}
+
+// --- over MPI ---------------------------------------------------------------------
+
+// Waits for a request without burning the core a training rank needs: tests
+// it, sleeping a millisecond between tests.
+void wait_politely(MPI_Request& request);
+
+// The bytes of the next message under `tag` from `source` (or MPI_ANY_SOURCE),
+// received politely (MPI_Iprobe + short sleep). `from` gets the sender's rank.
+Bytes receive_bytes(int source, Tag tag, MPI_Comm comm, int* from = nullptr);
+void send_bytes(const Bytes& bytes, int to, Tag tag, MPI_Comm comm);
+
+template <typename M>
+void send(const M& message, int to, MPI_Comm comm) {
+  send_bytes(encode_message(message), to, kTagOf<M>, comm);
+}
+
+template <typename M>
+M receive(int source, MPI_Comm comm, int* from = nullptr) {
+  return decode_message<M>(receive_bytes(source, kTagOf<M>, comm, from));
+}
+
+// Collective over `comm`: every rank gets root's message (politely, as above).
+Bytes broadcast_bytes(const Bytes& bytes_on_root, int root, MPI_Comm comm);
+
+template <typename M>
+M broadcast(const M& on_root, int root, MPI_Comm comm) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  return decode_message<M>(
+      broadcast_bytes(rank == root ? encode_message(on_root) : Bytes{}, root, comm));
+}
+
+}  // namespace parcae::runtime

@@ -1,0 +1,130 @@
+// Encodings of the messages and their transport over MPI (see messages.hpp).
+#include "parcae/runtime/messages.hpp"
+
+#include <chrono>
+#include <climits>
+#include <thread>
+
+namespace parcae::runtime {
+
+const char* tag_name(Tag tag) {
+  switch (tag) {
+    case Tag::step_report:
+      return "step report";
+    case Tag::eval_report:
+      return "eval report";
+    case Tag::release:
+      return "release";
+    case Tag::profile_measurements:
+      return "profile measurements";
+    case Tag::allreduce_figures:
+      return "allreduce figures";
+  }
+  return "unknown message";
+}
+
+void Decoder::need(std::uint64_t n) const {
+  if (n > bytes_.size() - at_)
+    throw std::runtime_error(std::string(tag_name(tag_)) + " message: truncated (" +
+                             std::to_string(bytes_.size()) + " bytes)");
+}
+
+void Decoder::finish() const {
+  if (at_ != bytes_.size())
+    throw std::runtime_error(std::string(tag_name(tag_)) + " message: " +
+                             std::to_string(bytes_.size() - at_) + " bytes left over");
+}
+
+// Fields in declaration order.
+void encode(Encoder& e, const StepReport& m) {
+  e.put(m.step), e.put(m.loss_sum), e.put(m.micro_batches), e.put(m.grad_norm), e.put(m.lr);
+  e.put(m.ms), e.put(m.pipeline_ms), e.put(m.compute_ms), e.put(m.allreduce_ms);
+}
+void decode(Decoder& d, StepReport& m) {
+  d.get(m.step), d.get(m.loss_sum), d.get(m.micro_batches), d.get(m.grad_norm), d.get(m.lr);
+  d.get(m.ms), d.get(m.pipeline_ms), d.get(m.compute_ms), d.get(m.allreduce_ms);
+}
+
+void encode(Encoder& e, const EvalReport& m) {
+  e.put(m.step), e.put(m.loss_sum), e.put(m.micro_batches);
+}
+void decode(Decoder& d, EvalReport& m) { d.get(m.step), d.get(m.loss_sum), d.get(m.micro_batches); }
+
+void encode(Encoder&, const Release&) {}
+void decode(Decoder&, Release&) {}
+
+void encode(Encoder& e, const ProfileMeasurements::Layer& m) {
+  e.put(m.forward_ms), e.put(m.backward_ms), e.put(m.params);
+}
+void decode(Decoder& d, ProfileMeasurements::Layer& m) {
+  d.get(m.forward_ms), d.get(m.backward_ms), d.get(m.params);
+}
+
+void encode(Encoder& e, const ProfileMeasurements& m) {
+  e.put(m.layers), e.put(m.optimizer_ns_per_param), e.put(m.allreduce_gbps), e.put(m.p2p);
+}
+void decode(Decoder& d, ProfileMeasurements& m) {
+  d.get(m.layers), d.get(m.optimizer_ns_per_param), d.get(m.allreduce_gbps), d.get(m.p2p);
+}
+
+void encode(Encoder& e, const AllreduceFigures& m) {
+  e.put(m.bytes), e.put(m.bucketed_ms), e.put(m.plain_ms);
+}
+void decode(Decoder& d, AllreduceFigures& m) {
+  d.get(m.bytes), d.get(m.bucketed_ms), d.get(m.plain_ms);
+}
+
+namespace {
+
+int count_of(std::size_t n) {
+  if (n > static_cast<std::size_t>(INT_MAX)) throw std::length_error("message over 2 GiB");
+  return static_cast<int>(n);
+}
+
+void pause() { std::this_thread::sleep_for(std::chrono::milliseconds(1)); }
+
+}  // namespace
+
+void wait_politely(MPI_Request& request) {
+  int done = 0;
+  while (true) {
+    MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+    if (done) return;
+    pause();
+  }
+}
+
+Bytes receive_bytes(int source, Tag tag, MPI_Comm comm, int* from) {
+  int ready = 0;
+  MPI_Status status;
+  while (true) {
+    MPI_Iprobe(source, static_cast<int>(tag), comm, &ready, &status);
+    if (ready) break;
+    pause();
+  }
+  int count = 0;
+  MPI_Get_count(&status, MPI_BYTE, &count);
+  Bytes bytes(static_cast<std::size_t>(count));
+  MPI_Recv(bytes.data(), count, MPI_BYTE, status.MPI_SOURCE, static_cast<int>(tag), comm,
+           MPI_STATUS_IGNORE);
+  if (from != nullptr) *from = status.MPI_SOURCE;
+  return bytes;
+}
+
+void send_bytes(const Bytes& bytes, int to, Tag tag, MPI_Comm comm) {
+  MPI_Send(bytes.data(), count_of(bytes.size()), MPI_BYTE, to, static_cast<int>(tag), comm);
+}
+
+Bytes broadcast_bytes(const Bytes& bytes_on_root, int root, MPI_Comm comm) {
+  std::uint64_t size = bytes_on_root.size();
+  MPI_Request request;
+  MPI_Ibcast(&size, 1, MPI_UINT64_T, root, comm, &request);
+  wait_politely(request);
+  Bytes bytes = bytes_on_root;
+  bytes.resize(size);
+  MPI_Ibcast(bytes.data(), count_of(bytes.size()), MPI_BYTE, root, comm, &request);
+  wait_politely(request);
+  return bytes;
+}
+
+}  // namespace parcae::runtime

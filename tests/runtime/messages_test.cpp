@@ -1,0 +1,76 @@
+// Every message between ranks survives encode -> decode unchanged, and a
+// message of the wrong length is refused, not read into the wrong fields.
+#include "parcae/runtime/messages.hpp"
+
+#include <gtest/gtest.h>
+
+#include <limits>
+
+namespace parcae::runtime {
+namespace {
+
+template <typename M>
+void expect_round_trip(const M& message) {
+  const Bytes bytes = encode_message(message);
+  EXPECT_EQ(decode_message<M>(bytes), message) << tag_name(kTagOf<M>);
+}
+
+// Awkward values: negatives, NaN-free extremes, fractions no float holds.
+TEST(Messages, StepReportRoundTrips) {
+  expect_round_trip(StepReport{41, 12.5, 6, 0.1, 3e-4, 123.25, 100.5, 80.125, 7.0});
+  expect_round_trip(StepReport{std::numeric_limits<int>::max(), -1e300, 0, 1e-300, 0, 0, 0, 0,
+                               std::numeric_limits<double>::max()});
+}
+
+TEST(Messages, EvalReportRoundTrips) { expect_round_trip(EvalReport{99, 2.3125, 8}); }
+
+TEST(Messages, ReleaseRoundTripsAsNoBytes) {
+  EXPECT_TRUE(encode_message(Release{}).empty());
+  expect_round_trip(Release{});
+}
+
+TEST(Messages, ProfileMeasurementsRoundTrip) {
+  ProfileMeasurements m;
+  m.layers = {{0.5, 1.25, 16384}, {2.0, 4.5, 49664}, {0.75, 1.5, std::int64_t{1} << 40}};
+  m.optimizer_ns_per_param = 1.75;
+  m.allreduce_gbps = 37.5;
+  m.p2p = {{4, 2.5}, {8, 2.75}, {1 << 20, 310.0}};
+  expect_round_trip(m);
+  expect_round_trip(ProfileMeasurements{});  // empty tables (one worker: no p2p)
+}
+
+TEST(Messages, AllreduceFiguresRoundTrip) { expect_round_trip(AllreduceFigures{4.2e6, 3.5, 4.25}); }
+
+TEST(Messages, EveryKindHasItsOwnTag) {
+  const Tag tags[] = {kTagOf<StepReport>, kTagOf<EvalReport>, kTagOf<Release>,
+                      kTagOf<ProfileMeasurements>, kTagOf<AllreduceFigures>};
+  for (std::size_t i = 0; i < std::size(tags); ++i)
+    for (std::size_t j = i + 1; j < std::size(tags); ++j) EXPECT_NE(tags[i], tags[j]);
+}
+
+TEST(Messages, TruncatedOrOverlongBytesAreRefusedNamingTheMessage) {
+  Bytes bytes = encode_message(StepReport{1, 2, 3, 4, 5, 6, 7, 8, 9});
+  Bytes longer = bytes;
+  longer.push_back(std::byte{0});
+  bytes.pop_back();
+  try {
+    decode_message<StepReport>(bytes);
+    FAIL() << "decoded a truncated message";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("step report message: truncated"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW(decode_message<StepReport>(longer), std::runtime_error);
+  // An eval report is not a step report.
+  EXPECT_THROW(decode_message<StepReport>(encode_message(EvalReport{1, 2, 3})), std::runtime_error);
+}
+
+TEST(Messages, ACorruptCountFailsAtOnce) {
+  Encoder e;
+  e.put(std::uint64_t{1} << 60);  // "2^60 layers" and nothing behind it
+  const Bytes bytes = e.take();
+  EXPECT_THROW(decode_message<ProfileMeasurements>(bytes), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace parcae::runtime
