@@ -15,6 +15,7 @@
 #include "mpi_command.hpp"
 #include "number_option.hpp"
 #include "parcae/data/corpus.hpp"
+#include "parcae/elastic/live_costs.hpp"
 #include "parcae/error.hpp"
 #include "parcae/liveput/pipeline_model.hpp"
 #include "parcae/runtime/measure.hpp"
@@ -36,47 +37,6 @@ double median_step_ms(const std::vector<runtime::StepReport>& steps) {
   std::vector<double> v;
   for (std::size_t i = 1; i < steps.size(); ++i) v.push_back(steps[i].ms);  // skip the warm-up
   return util::median(v);
-}
-
-// The cost model's inputs, measured here: layers and AdamW on rank 1, p2p
-// between ranks 1 and 2, the allreduce over all workers; then shared from
-// rank 1 with every rank (rank 0 predicts, every rank balances its stages).
-runtime::ProfileMeasurements measure(const runtime::TrainConfig& cfg, const MpiJob& job,
-                                     int repeats) {
-  const int workers = job.size - 1;
-  const double activation_bytes =
-      4.0 * cfg.model.micro_batch * cfg.model.seq_len * cfg.model.channels;
-  runtime::ProfileMeasurements m;
-  if (job.rank == 1) {
-    for (const auto& t : runtime::measure_layers(cfg.model, repeats))
-      m.layers.push_back({t.forward_ms, t.backward_ms, t.params});
-    m.optimizer_ns_per_param = runtime::measure_adamw_ns_per_param(cfg.model, repeats);
-  }
-  if (workers >= 2) {
-    m.p2p = runtime::measure_p2p(MPI_COMM_WORLD, 1, 2, 2 * activation_bytes, repeats);
-    const auto reduce = runtime::measure_allreduce(MPI_COMM_WORLD, cfg.model, workers, repeats);
-    // A ring moves 2 (D - 1) / D of the bytes per rank; read the bandwidth back from that.
-    const double moved = 2.0 * (workers - 1) / workers * reduce.bytes;
-    m.allreduce_gbps = moved * 8 / 1e9 / (reduce.bucketed_ms / 1e3);
-  }
-  return runtime::broadcast(m, 1, MPI_COMM_WORLD);
-}
-
-liveput::PipelineModel pipeline_model(const runtime::TrainConfig& cfg,
-                                      const runtime::ProfileMeasurements& m) {
-  liveput::PipelineModel pm;
-  pm.partition = liveput::PipelineModel::Partition::balanced;
-  pm.global_batch = cfg.global_batch;
-  pm.micro_batch = cfg.model.micro_batch;
-  pm.activation_bytes = 4.0 * cfg.model.micro_batch * cfg.model.seq_len * cfg.model.channels;
-  for (const auto& l : m.layers) pm.layers.push_back({l.forward_ms, l.backward_ms, l.params});
-  pm.optimizer_ns_per_param = m.optimizer_ns_per_param;
-  if (!m.p2p.empty()) {
-    pm.p2p = liveput::P2pTable(m.p2p);
-    pm.allreduce_gbps = m.allreduce_gbps;
-    pm.allreduce_latency_ms = 0.0;
-  }
-  return pm;
 }
 
 std::vector<double> balance_costs(const liveput::PipelineModel& pm) {
@@ -147,7 +107,12 @@ std::optional<Profile> setup(int argc, char** argv, const MpiJob& job) {
 int profile(const MpiJob& job, const Profile& p) {
   const int workers = job.size - 1;
   auto base = p.base;
-  const auto pm = pipeline_model(base, measure(base, job, p.repeats));
+  // The cost model's inputs measured as the elastic coordinator measures them
+  // (layers and AdamW on rank 1, p2p between ranks 1 and 2, the allreduce over
+  // every worker), shared with every rank: rank 0 predicts, every rank
+  // balances its stages by them.
+  const auto pm = elastic::pipeline_model(
+      base, elastic::measure_live_costs(MPI_COMM_WORLD, base, p.repeats).measured);
   base.layer_costs = balance_costs(pm);
   runtime::TrainData data{data::synthetic_arithmetic(base.seed, 1 << 20), std::nullopt};
   std::vector<Row> rows;

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "command.hpp"
+#include "elastic_options.hpp"
 #include "mpi_command.hpp"
 #include "number_option.hpp"
 #include "parcae/error.hpp"
@@ -58,6 +59,7 @@ void add_options(po::options_description& o) {
       ("metrics", po::value<std::string>()->value_name("OUT"), "write metrics as JSON Lines to OUT");
   // clang-format on
   add_threads_option(o);
+  add_elastic_options(o);
 }
 
 TrainConfig config_from(const po::variables_map& vm) {
@@ -104,6 +106,7 @@ TrainConfig config_from(const po::variables_map& vm) {
 struct Job {
   TrainConfig cfg;
   runtime::TrainData data;
+  std::optional<elastic::ElasticConfig> elastic;
 };
 
 // Every rank parses and validates the same way before any communication.
@@ -122,6 +125,8 @@ std::optional<Job> setup(int argc, char** argv, const MpiJob& job) {
   Job j;
   j.cfg = config_from(vm);
   j.cfg.validate(job.size == 1 ? 1 : job.size - 1);
+  j.elastic = elastic_config_from(vm);
+  if (j.elastic) elastic::validate(*j.elastic, j.cfg, job.size - 1);
   apply_threads_option(vm);
   j.data = runtime::load_train_data(j.cfg);
   return j;
@@ -129,6 +134,10 @@ std::optional<Job> setup(int argc, char** argv, const MpiJob& job) {
 
 int train(const MpiJob& job, const Job& j) {
   const auto& cfg = j.cfg;
+  if (j.elastic) {
+    elastic::run_elastic_job(cfg, *j.elastic, j.data, std::cerr);
+    return 0;
+  }
   if (job.rank == 0 && job.size > 1) {
     std::cerr << "parcae train: " << cfg.model.describe() << ", " << cfg.dp << "x" << cfg.pp
               << " on " << job.size - 1 << " workers, global batch " << cfg.global_batch << "\n";

@@ -19,6 +19,10 @@ Layout Layout::dense(int workers, int dp, int pp) {
   return Layout(dp, pp, std::move(placements));
 }
 
+Layout Layout::parked(int workers) {
+  return Layout(0, 0, std::vector<std::optional<Placement>>(workers));
+}
+
 Layout Layout::from_placements(int dp, int pp, std::vector<std::optional<Placement>> placements) {
   if (dp < 1 || pp < 1) throw InputError("layout: dp and pp must be at least 1");
   std::vector<int> seen(static_cast<std::size_t>(dp) * pp, 0);

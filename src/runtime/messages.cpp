@@ -19,6 +19,10 @@ const char* tag_name(Tag tag) {
       return "profile measurements";
     case Tag::allreduce_figures:
       return "allreduce figures";
+    case Tag::control:
+      return "control";
+    case Tag::migration_report:
+      return "migration report";
   }
   return "unknown message";
 }
@@ -72,6 +76,42 @@ void encode(Encoder& e, const AllreduceFigures& m) {
 }
 void decode(Decoder& d, AllreduceFigures& m) {
   d.get(m.bytes), d.get(m.bucketed_ms), d.get(m.plain_ms);
+}
+
+void encode(Encoder& e, const ShardMove& m) {
+  e.put(m.layer), e.put(m.from), e.put(m.to), e.put(m.bytes);
+}
+void decode(Decoder& d, ShardMove& m) {
+  d.get(m.layer), d.get(m.from), d.get(m.to), d.get(m.bytes);
+}
+
+void encode(Encoder& e, const ControlMessage& m) {
+  e.put(m.epoch), e.put(m.interval), e.put(static_cast<std::uint8_t>(m.finish)), e.put(m.dp);
+  e.put(m.pp), e.put(m.placements), e.put(m.stage_starts), e.put(m.preempted), e.put(m.allocated);
+  e.put(static_cast<std::uint8_t>(m.evacuate)), e.put(m.moves), e.put(static_cast<int>(m.state));
+  e.put(m.first_step), e.put(m.steps);
+}
+void decode(Decoder& d, ControlMessage& m) {
+  std::uint8_t finish = 0, evacuate = 0;
+  int state = 0;
+  d.get(m.epoch), d.get(m.interval), d.get(finish), d.get(m.dp);
+  d.get(m.pp), d.get(m.placements), d.get(m.stage_starts), d.get(m.preempted), d.get(m.allocated);
+  d.get(evacuate), d.get(m.moves), d.get(state);
+  d.get(m.first_step), d.get(m.steps);
+  if (state < 0 || state > static_cast<int>(ControlMessage::State::fresh))
+    throw std::runtime_error("control message: unknown state " + std::to_string(state));
+  m.finish = finish != 0;
+  m.evacuate = evacuate != 0;
+  m.state = static_cast<ControlMessage::State>(state);
+}
+
+void encode(Encoder& e, const MigrationReport& m) {
+  e.put(m.epoch), e.put(m.seconds), e.put(m.bytes_sent), e.put(m.bytes_received);
+  e.put(m.transfer_seconds);
+}
+void decode(Decoder& d, MigrationReport& m) {
+  d.get(m.epoch), d.get(m.seconds), d.get(m.bytes_sent), d.get(m.bytes_received);
+  d.get(m.transfer_seconds);
 }
 
 namespace {

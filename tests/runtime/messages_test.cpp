@@ -41,9 +41,42 @@ TEST(Messages, ProfileMeasurementsRoundTrip) {
 
 TEST(Messages, AllreduceFiguresRoundTrip) { expect_round_trip(AllreduceFigures{4.2e6, 3.5, 4.25}); }
 
+TEST(Messages, ControlMessageRoundTrips) {
+  ControlMessage m;
+  m.epoch = 1LL << 40;
+  m.interval = 17;
+  m.dp = 2;
+  m.pp = 3;
+  m.placements = {0, 1, 2, -1, 3, 4, 5};
+  m.stage_starts = {0, 2, 4, 6};
+  m.preempted = {4};
+  m.allocated = {7};
+  m.evacuate = true;
+  m.moves = {{0, 1, 5, 1200}, {1, 1, 5, 400}, {5, 3, 7, std::int64_t{1} << 33}};
+  m.state = ControlMessage::State::fresh;
+  m.first_step = 123456789012;
+  m.steps = 5;
+  expect_round_trip(m);
+  ControlMessage done;
+  done.finish = true;
+  expect_round_trip(done);
+}
+
+TEST(Messages, ControlMessageWithAnUnknownStateIsRefused) {
+  Bytes bytes = encode_message(ControlMessage{});
+  // The state is the int before first_step (8 bytes) and steps (4 bytes).
+  bytes[bytes.size() - 16] = std::byte{9};
+  EXPECT_THROW(decode_message<ControlMessage>(bytes), std::runtime_error);
+}
+
+TEST(Messages, MigrationReportRoundTrips) {
+  expect_round_trip(MigrationReport{12, 0.625, 1 << 30, 3, 0.5});
+}
+
 TEST(Messages, EveryKindHasItsOwnTag) {
-  const Tag tags[] = {kTagOf<StepReport>, kTagOf<EvalReport>, kTagOf<Release>,
-                      kTagOf<ProfileMeasurements>, kTagOf<AllreduceFigures>};
+  const Tag tags[] = {kTagOf<StepReport>,          kTagOf<EvalReport>,       kTagOf<Release>,
+                      kTagOf<ProfileMeasurements>, kTagOf<AllreduceFigures>, kTagOf<ControlMessage>,
+                      kTagOf<MigrationReport>};
   for (std::size_t i = 0; i < std::size(tags); ++i)
     for (std::size_t j = i + 1; j < std::size(tags); ++j) EXPECT_NE(tags[i], tags[j]);
 }

@@ -22,6 +22,9 @@ class Layout {
   // parked spares. Throws InputError when D*P > workers or D, P < 1.
   static Layout dense(int workers, int dp, int pp);
 
+  // Every worker parked (an interval in which no configuration fits): 0 x 0.
+  static Layout parked(int workers);
+
   // Any assignment: placements[w] for worker rank w + 1; every (r, s) with
   // r < dp, s < pp must appear exactly once. Throws InputError otherwise.
   static Layout from_placements(int dp, int pp, std::vector<std::optional<Placement>> placements);

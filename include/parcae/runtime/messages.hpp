@@ -31,6 +31,8 @@ enum class Tag : int {
   release = 9003,               // coordinator -> parked rank: the job is over
   profile_measurements = 9004,  // profile: rank 1's measurements -> every rank
   allreduce_figures = 9005,     // bench pipeline: rank 1's allreduce timing -> rank 0
+  control = 9006,               // elastic: coordinator -> every worker, one per decision
+  migration_report = 9007,      // elastic: every worker -> coordinator, after a decision
 };
 
 const char* tag_name(Tag tag);
@@ -86,6 +88,47 @@ struct AllreduceFigures {
   bool operator==(const AllreduceFigures&) const = default;
 };
 
+// One shard to move: layer `layer` from world rank `from` to `to`.
+struct ShardMove {
+  int layer = 0, from = 0, to = 0;
+  std::int64_t bytes = 0;
+  bool operator==(const ShardMove&) const = default;
+};
+
+// The elastic coordinator's decision for an interval (elastic/control.hpp
+// builds it): the layout, the layers of each stage, who lost state, the shard
+// moves, and the steps to train. A message that repeats the last epoch only
+// asks for more steps (a wall-clock interval trains on).
+struct ControlMessage {
+  enum class State : int {
+    kept = 0,   // every position's layers are kept or moved from live holders
+    fresh = 1,  // initialised from the seed (nothing trained yet, or lost with no checkpoint)
+  };
+  std::int64_t epoch = 0;
+  int interval = 0;
+  bool finish = false;          // the job is over
+  int dp = 0, pp = 0;           // 0 x 0: every worker parked for the interval
+  std::vector<int> placements;  // per worker rank w (index w - 1): replica * pp + stage, -1 parked
+  std::vector<int> stage_starts;  // first layer of each stage, then the model's layer count
+  std::vector<int> preempted;     // ranks whose state is lost in this interval
+  std::vector<int> allocated;     // ranks that arrive in this interval
+  bool evacuate = false;          // preempted ranks still send their shards first
+  std::vector<ShardMove> moves;
+  State state = State::kept;
+  std::int64_t first_step = 0;
+  int steps = 0;
+  bool operator==(const ControlMessage&) const = default;
+};
+
+// A worker has carried out a decision: how long it took, what it moved.
+struct MigrationReport {
+  std::int64_t epoch = 0;
+  double seconds = 0;
+  std::int64_t bytes_sent = 0, bytes_received = 0;
+  double transfer_seconds = 0;
+  bool operator==(const MigrationReport&) const = default;
+};
+
 template <typename M>
 inline constexpr Tag kTagOf = M::no_tag_declared_for_this_type;
 template <>
@@ -98,6 +141,10 @@ template <>
 inline constexpr Tag kTagOf<ProfileMeasurements> = Tag::profile_measurements;
 template <>
 inline constexpr Tag kTagOf<AllreduceFigures> = Tag::allreduce_figures;
+template <>
+inline constexpr Tag kTagOf<ControlMessage> = Tag::control;
+template <>
+inline constexpr Tag kTagOf<MigrationReport> = Tag::migration_report;
 
 // --- bytes ----------------------------------------------------------------------
 
@@ -198,6 +245,12 @@ void encode(Encoder& e, const ProfileMeasurements& m);
 void decode(Decoder& d, ProfileMeasurements& m);
 void encode(Encoder& e, const AllreduceFigures& m);
 void decode(Decoder& d, AllreduceFigures& m);
+void encode(Encoder& e, const ShardMove& m);
+void decode(Decoder& d, ShardMove& m);
+void encode(Encoder& e, const ControlMessage& m);
+void decode(Decoder& d, ControlMessage& m);
+void encode(Encoder& e, const MigrationReport& m);
+void decode(Decoder& d, MigrationReport& m);
 
 template <typename M>
 Bytes encode_message(const M& message) {

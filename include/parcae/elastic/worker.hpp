@@ -1,0 +1,56 @@
+#pragma once
+// A worker of an elastic job: it waits for the coordinator's control
+// messages and obeys each. A new epoch (a decision) is carried out in a fixed
+// order, the same on every rank, so nothing waits on anything out of turn:
+//   1. a rank the interval preempts loses its state (NaN-filled, then
+//      dropped) unless the message lets it evacuate first;
+//   2. shards move from live holders to the ranks that lack them
+//      (exchange_shards, point to point on the world);
+//   3. an evacuating rank loses its state now;
+//   4. every rank regroups with the new layout (collective over the world);
+//   5. an active rank builds its stage from its own shards and the ones it
+//      received, or fresh from the seed (nothing has trained yet, or a
+//      rollback with no checkpoint), and reports how long that took.
+// Then it trains the steps the message asks for, exactly as the fixed-layout
+// trainer does (runtime::StepRunner). A message of the same epoch only asks
+// for more steps.
+#include <mpi.h>
+
+#include <optional>
+
+#include "parcae/compute/stage.hpp"
+#include "parcae/runtime/groups.hpp"
+#include "parcae/runtime/messages.hpp"
+#include "parcae/runtime/step_runner.hpp"
+#include "parcae/runtime/trainer.hpp"
+
+namespace parcae::elastic {
+
+class ElasticWorker {
+ public:
+  ElasticWorker(const runtime::TrainConfig& cfg, const runtime::TrainData& data, MPI_Comm world);
+  ~ElasticWorker();
+
+  // Until the coordinator says the job is over.
+  void run();
+  // One control message (for tests that drive a worker step by step).
+  void obey(const runtime::ControlMessage& message);
+
+ private:
+  void reconfigure(const runtime::ControlMessage& message);
+  void train(const runtime::ControlMessage& message);
+  std::vector<model::Shard> held_shards() const;
+  void lose_state();
+
+  const runtime::TrainConfig& cfg_;
+  const runtime::TrainData& data_;
+  MPI_Comm world_;
+  int rank_ = 0;
+  runtime::Groups groups_;
+  runtime::MpiReporter reporter_;
+  std::optional<compute::Stage> stage_;
+  std::optional<runtime::StepRunner> runner_;  // rebuilt on every regroup
+  std::int64_t epoch_ = -1;
+};
+
+}  // namespace parcae::elastic

@@ -1,0 +1,93 @@
+// The options of an elastic training run (see elastic_options.hpp).
+#include "elastic_options.hpp"
+
+#include "number_option.hpp"
+#include "parcae/error.hpp"
+
+namespace parcae::cli {
+
+void add_elastic_options(po::options_description& o) {
+  const elastic::ElasticConfig d;
+  // clang-format off
+  o.add_options()
+      ("elastic", po::bool_switch(),
+       "replay availability and let the liveput optimizer choose D x P per interval "
+       "(rank 0 coordinates; --dp/--pp do not apply)")
+      ("trace", po::value<std::string>()->value_name("FILE"),
+       "availability trace to replay (Parcae CSV; implies --elastic); default: the built-in "
+       "synthetic generator with as many instances as workers")
+      ("start-hour", number(closed(0.0, 1e6)), "replay the trace from this hour")
+      ("end-hour", number(closed(0.0, 1e6)), "replay the trace up to this hour")
+      ("trace-interval", number(closed(1e-3, 86400.0))->default_value(d.trace_interval_s),
+       "seconds of trace time per interval")
+      ("interval-steps", number(closed(1, 1'000'000)),
+       "each interval runs this many optimizer steps (deterministic; default 5)")
+      ("interval-seconds", number(closed(1e-3, 86400.0)),
+       "each interval lasts this many seconds of wall clock (a real replay)")
+      ("policy", po::value<std::string>()->default_value("parcae"),
+       "parcae | parcae-oracle | reactive (checkpoint-restart, the baseline)")
+      ("predictor", po::value<std::string>(), "availability predictor (default: the default one)")
+      ("look-ahead", number(closed(1, 64))->default_value(d.look_ahead),
+       "intervals the optimizer plans over")
+      ("history", number(closed(1, 1000))->default_value(d.history),
+       "intervals the predictor looks back over")
+      ("notice-seconds", number(closed(0.0, 3600.0))->default_value(d.notice_s),
+       "preemption notice: > 0 lets a doomed rank send its shards before it goes")
+      ("migration", po::value<std::string>()->default_value("live"),
+       "live (rank to rank) | hdf5 (every transfer through the checkpoint store)")
+      ("profile", po::value<std::string>()->value_name("FILE"),
+       "throughput table instead of measuring the job (dp,pp,iteration_ms,samples_per_s)")
+      ("timeline", po::value<std::string>()->value_name("OUT"),
+       "write the run's timeline as JSON Lines (one record per interval and reconfiguration)")
+      ("availability-seed", number(closed<std::uint64_t>(0, UINT64_MAX))->default_value(1),
+       "seed of the synthetic trace and of which ranks a scaled trace preempts")
+      ("synthetic-intervals", number(closed(1, 100'000))->default_value(d.synthetic.intervals),
+       "length of the built-in synthetic trace")
+      ("synthetic-preempt-hazard", number(closed(0.0, 1.0))->default_value(d.synthetic.preempt_hazard),
+       "preemption events per alive instance per interval (synthetic trace)")
+      ("synthetic-alloc-rate", number(closed(0.0, 1.0))->default_value(d.synthetic.alloc_rate),
+       "allocation events per free slot per interval (synthetic trace)");
+  // clang-format on
+}
+
+std::optional<elastic::ElasticConfig> elastic_config_from(const po::variables_map& vm) {
+  if (!vm["elastic"].as<bool>() && !vm.count("trace")) return std::nullopt;
+  for (const char* fixed : {"dp", "pp"}) {
+    if (!vm[fixed].defaulted()) {
+      throw InputError(std::string("--") + fixed +
+                       " does not apply to an elastic run: the optimizer chooses D x P");
+    }
+  }
+  elastic::ElasticConfig e;
+  if (vm.count("trace")) e.trace_path = vm["trace"].as<std::string>();
+  if (vm.count("start-hour")) e.start_hour = vm["start-hour"].as<double>();
+  if (vm.count("end-hour")) e.end_hour = vm["end-hour"].as<double>();
+  e.trace_interval_s = vm["trace-interval"].as<double>();
+  if (vm.count("interval-steps") && vm.count("interval-seconds")) {
+    throw InputError("--interval-steps and --interval-seconds: give one, not both");
+  }
+  if (vm.count("interval-seconds")) {
+    e.interval_seconds = vm["interval-seconds"].as<double>();
+  } else {
+    e.interval_steps = vm.count("interval-steps") ? vm["interval-steps"].as<int>() : 5;
+  }
+  e.policy = elastic::parse_policy(vm["policy"].as<std::string>());
+  if (vm.count("predictor")) e.predictor = vm["predictor"].as<std::string>();
+  e.look_ahead = vm["look-ahead"].as<int>();
+  e.history = vm["history"].as<int>();
+  e.notice_s = vm["notice-seconds"].as<double>();
+  const auto migration = vm["migration"].as<std::string>();
+  if (migration != "live" && migration != "hdf5") {
+    throw InputError("--migration: unknown '" + migration + "' (live, hdf5)");
+  }
+  e.hdf5_migration = migration == "hdf5";
+  if (vm.count("profile")) e.profile_path = vm["profile"].as<std::string>();
+  if (vm.count("timeline")) e.timeline_path = vm["timeline"].as<std::string>();
+  e.availability_seed = vm["availability-seed"].as<std::uint64_t>();
+  e.synthetic.intervals = vm["synthetic-intervals"].as<int>();
+  e.synthetic.preempt_hazard = vm["synthetic-preempt-hazard"].as<double>();
+  e.synthetic.alloc_rate = vm["synthetic-alloc-rate"].as<double>();
+  return e;
+}
+
+}  // namespace parcae::cli
