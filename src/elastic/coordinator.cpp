@@ -45,6 +45,15 @@ AvailabilitySource make_source(const ElasticConfig& e, int workers) {
                                     end);
 }
 
+std::vector<int> active_ranks(const Decision& d) {
+  std::vector<int> ranks;
+  if (!d.layout) return ranks;
+  for (int rank = 1; rank <= d.layout->workers(); ++rank) {
+    if (d.layout->placement_of(rank)) ranks.push_back(rank);
+  }
+  return ranks;
+}
+
 // Rank 0's books for one run.
 class Coordinator {
  public:
@@ -297,6 +306,7 @@ ElasticSummary Coordinator::run() {
             {"allocated", d.event.allocated},
             {"dp", d.config.dp},
             {"pp", d.config.pp},
+            {"active", active_ranks(d)},
             {"steps", steps},
             {"samples", static_cast<std::int64_t>(steps) * cfg_.global_batch},
             {"step", step_},
