@@ -15,6 +15,7 @@ ControlMessage base_message(const Decision& d, std::int64_t epoch, int workers) 
   m.interval = d.interval;
   m.preempted = d.event.preempted;
   m.allocated = d.event.allocated;
+  m.evacuate = d.evacuate;
   m.placements.assign(workers, -1);
   return m;
 }

@@ -72,6 +72,7 @@ Decision Controller::decide(int k) {
   Decision d;
   d.interval = k;
   d.event = source_.event(k);
+  d.evacuate = options_.evacuate;
   const trace::Interval& now = source_.series().intervals.at(k);
   // Preempted ranks lose their state before anything else, unless a notice
   // lets them evacuate it in this reconfiguration.

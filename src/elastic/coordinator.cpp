@@ -68,7 +68,8 @@ class Coordinator {
         source_(make_source(e, workers_)),
         log_cfg_(quiet(cfg)),
         log_(log_cfg_, out_),
-        model_(live_cost_model(costs, cfg, workers_, interval_seconds(costs), e.profile_path)),
+        model_(live_cost_model(costs, cfg, workers_, interval_seconds(costs), e.profile_path,
+                               e.notice_s)),
         table_(model_),
         predictor_(predict::make_predictor(
             e.predictor.empty() ? predict::default_predictor_name() : e.predictor,

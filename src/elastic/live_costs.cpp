@@ -74,8 +74,8 @@ liveput::PipelineModel pipeline_model(const runtime::TrainConfig& cfg,
 }
 
 liveput::CostModel live_cost_model(const LiveCosts& costs, const runtime::TrainConfig& cfg,
-                                   int workers, double interval_s,
-                                   const std::string& profile_path) {
+                                   int workers, double interval_s, const std::string& profile_path,
+                                   double notice_s) {
   const auto pm = pipeline_model(cfg, costs.measured);
   liveput::ThroughputTable table = profile_path.empty() ? liveput::pipeline_table(pm, workers)
                                                         : liveput::read_profile_file(profile_path);
@@ -91,7 +91,7 @@ liveput::CostModel live_cost_model(const LiveCosts& costs, const runtime::TrainC
   k.rebuild_base_ms = costs.regroup_ms;
   k.rebuild_add_ms = 0;
   k.rebuild_remove_ms = 0;
-  k.notice_s = 0;
+  k.notice_s = notice_s;
   k.spares_in_job = true;
   // Checkpoint-based recovery is charged by what the job measures of its own
   // checkpoints (set by the caller once a checkpoint has been timed); until

@@ -45,6 +45,9 @@ struct Decision {
   // The holders save a checkpoint of the current state before the change and
   // the new layout loads it (through_checkpoint or reactive, when state moves).
   bool via_checkpoint = false;
+  // The interval's preempted ranks send their shards before their state goes
+  // (ControllerOptions::evacuate): the plan may read them.
+  bool evacuate = false;
   // The cost model's expected migration time for the decision (what the
   // optimizer charged; the run measures the real one beside it).
   double expected_ms = 0.0;

@@ -36,10 +36,11 @@ liveput::PipelineModel pipeline_model(const runtime::TrainConfig& cfg,
 
 // Throughput from the pipeline model (or from `profile_path`, a table in the
 // format of ../shared/profiles/*.csv, when given), migration costs from the
-// measured transfers and regroup; `interval_s` is an interval of trace time.
+// measured transfers and regroup; `interval_s` is an interval of trace time,
+// `notice_s` the preemption notice (0: a stage that loses every replica rolls back).
 liveput::CostModel live_cost_model(const LiveCosts& costs, const runtime::TrainConfig& cfg,
                                    int workers, double interval_s,
-                                   const std::string& profile_path = "");
+                                   const std::string& profile_path = "", double notice_s = 0.0);
 
 // Each layer's forward + backward: what stages are balanced by.
 std::vector<double> balance_costs(const LiveCosts& costs);
