@@ -107,6 +107,8 @@ const BenchTarget kTargets[] = {
     {"step", "CPU training step: ms, tokens/s, GFLOP/s and ratio to SGEMM", bench_step},
     {"pipeline", "1F1B efficiency vs its ideal, bucketed vs plain allreduce (under mpirun)",
      bench_pipeline},
+    {"migrate", "a stage's shards rank to rank vs one plain MPI send of the bytes (under mpirun)",
+     bench_migrate},
 };
 
 void print_targets(std::ostream& out) {

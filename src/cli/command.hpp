@@ -51,6 +51,7 @@ int run_plan(int argc, char** argv);
 int run_simulate(int argc, char** argv);
 int run_bench(int argc, char** argv);
 int bench_pipeline(int argc, char** argv);  // bench_pipeline.cpp
+int bench_migrate(int argc, char** argv);   // bench_migrate.cpp
 int bench_gemm(int argc, char** argv);      // bench_model.cpp
 int bench_step(int argc, char** argv);      // bench_model.cpp
 }  // namespace parcae::cli
