@@ -75,4 +75,10 @@ MigrationPlan plan_of(const ControlMessage& m) {
   return plan;
 }
 
+bool keeps_layout(const ControlMessage& previous, const ControlMessage& next) {
+  return previous.dp > 0 && next.dp == previous.dp && next.pp == previous.pp &&
+         next.placements == previous.placements && next.stage_starts == previous.stage_starts &&
+         next.moves.empty() && next.state == ControlMessage::State::kept;
+}
+
 }  // namespace parcae::elastic

@@ -128,6 +128,7 @@ class Coordinator {
   Controller controller_;
   std::optional<util::AtomicFile> timeline_;
   runtime::Groups groups_{world_};
+  ControlMessage last_;  // the last decision sent
   std::int64_t epoch_ = 0, step_ = 0;
   ElasticSummary summary_;
   std::vector<double> step_seconds_;  // wall time of each step done, by step
@@ -269,7 +270,9 @@ ElasticSummary Coordinator::run() {
       if (d.plan.kind == Reconfiguration::rollback) m.state = ControlMessage::State::fresh;
     }
     broadcast(m);
-    groups_.regroup(layout_of(m));  // collective over the world; rank 0 takes no place
+    // Collective over the world (rank 0 takes no place), unless nobody moves.
+    if (!keeps_layout(last_, m)) groups_.regroup(layout_of(m));
+    last_ = m;
     const double migration_s = collect_migration(epoch);
     const auto trained_from = Clock::now();
     if (d.training()) {

@@ -76,6 +76,12 @@ void ElasticWorker::lose_state() {
 void ElasticWorker::reconfigure(const ControlMessage& m) {
   const auto start = std::chrono::steady_clock::now();
   epoch_ = m.epoch;
+  const bool keep = keeps_layout(last_, m);
+  last_ = m;
+  if (keep) {  // only parked spares came or went: nothing to do
+    runtime::send(runtime::MigrationReport{m.epoch, seconds_since(start), 0, 0, 0.0}, 0, world_);
+    return;
+  }
   runner_.reset();
   const bool preempted = contains(m.preempted, rank_);
   if (preempted && !m.evacuate) lose_state();

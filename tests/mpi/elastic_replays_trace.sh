@@ -8,7 +8,10 @@
 set -euo pipefail
 parcae=$1; trace=$2
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-args=(train --model tiny --steps 60 --global-batch 8 --micro-batch 2 --lr 3e-3 --warmup 2
+# lr 1e-3: at 3e-3 the tiny model is chaotic enough that reduction order alone
+# (a fixed 3x1 layout, no reconfiguration) drifts to 9.5e-6 relative by step
+# 42; at 1e-3 fixed layouts stay within 2e-8 over the 60 steps.
+args=(train --model tiny --steps 60 --global-batch 8 --micro-batch 2 --lr 1e-3 --warmup 2
       --seed 3 --eval-batches 2 --log-every 100)
 "$parcae" "${args[@]}" --metrics "$work/single.jsonl" 2>/dev/null
 "${MPIRUN:-mpirun}" -np 9 --oversubscribe "$parcae" "${args[@]}" --metrics "$work/elastic.jsonl" \

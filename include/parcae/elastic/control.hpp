@@ -19,4 +19,9 @@ runtime::Layout layout_of(const runtime::ControlMessage& m);  // all parked: dp 
 std::vector<StageRange> ranges_of(const runtime::ControlMessage& m);
 MigrationPlan plan_of(const runtime::ControlMessage& m);
 
+// Whether `next` keeps every rank where `previous` put it, with the same
+// layers, and moves nothing: then no rank regroups (every rank decides this
+// from the two messages alone, so all agree without a word).
+bool keeps_layout(const runtime::ControlMessage& previous, const runtime::ControlMessage& next);
+
 }  // namespace parcae::elastic

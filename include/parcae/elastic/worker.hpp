@@ -51,6 +51,7 @@ class ElasticWorker {
   std::optional<compute::Stage> stage_;
   std::optional<runtime::StepRunner> runner_;  // rebuilt on every regroup
   std::int64_t epoch_ = -1;
+  runtime::ControlMessage last_;  // the last decision carried out
 };
 
 }  // namespace parcae::elastic
