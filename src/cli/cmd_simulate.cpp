@@ -1,7 +1,6 @@
 // parcae simulate: replay an availability trace under each policy and count
 // the committed samples with the paper's accounting (src/liveput).
 #include <filesystem>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -251,10 +250,8 @@ nlohmann::json to_json(const std::vector<Run>& runs) {
   return all;
 }
 
-void write_timeline(const std::string& path, const trace::Series& series,
-                    const std::vector<Run>& runs) {
-  std::ofstream out(path);
-  if (!out) throw InputError("--timeline: cannot write '" + path + "'");
+std::string timeline_csv(const trace::Series& series, const std::vector<Run>& runs) {
+  std::ostringstream out;
   out << "segment,interval,n,n_in,n_out";
   for (const auto& r : runs.front().results)
     out << "," << r.policy << "_dp," << r.policy << "_pp," << r.policy << "_samples";
@@ -270,6 +267,7 @@ void write_timeline(const std::string& path, const trace::Series& series,
       }
       out << "\n";
     }
+  return out.str();
 }
 
 }  // namespace
@@ -302,6 +300,7 @@ int run_simulate(int argc, char** argv) {
                           options, {}, vm))
     return 0;
   if (!vm.count("trace")) throw InputError("--trace is required");
+  auto outputs = check_outputs(vm, {"trace", "profile", "layer-costs", "p2p"}, {{"timeline"}});
   const util::Stopwatch watch;
   const liveput::CostModel model = cost_model_from(vm);
   const trace::Series series =
@@ -325,10 +324,7 @@ int run_simulate(int argc, char** argv) {
       throw InputError("--policies: unknown policy '" + p + "'");
   liveput::SimulationOptions sim;
   sim.look_ahead = vm["look-ahead"].as<int>();
-  if (sim.look_ahead < 1) throw InputError("--look-ahead must be >= 1");
   sim.bamboo_overhead = vm["bamboo-overhead"].as<double>();
-  if (sim.bamboo_overhead < 0.0 || sim.bamboo_overhead >= 1.0)
-    throw InputError("--bamboo-overhead must be in [0, 1)");
   if (vm.count("sample-preemptions")) sim.sample_seed = vm["sample-preemptions"].as<std::uint64_t>();
   predict::PredictorOptions popts;
   popts.history = vm["history"].as<int>();
@@ -346,7 +342,10 @@ int run_simulate(int argc, char** argv) {
     runs.push_back(std::move(run));
   }
   const double seconds = watch.seconds();
-  if (vm.count("timeline")) write_timeline(vm["timeline"].as<std::string>(), series, runs);
+  if (vm.count("timeline")) {
+    outputs.set("--timeline", timeline_csv(series, runs));
+    outputs.commit();
+  }
   if (vm.count("json"))
     std::cout << to_json(runs).dump(2) << "\n";
   else

@@ -2,10 +2,13 @@
 // The pieces every subcommand shares: option parsing with --help and
 // --config FILE (an INI file of the same long options), and the table of
 // subcommands that main() dispatches on.
+#include <initializer_list>
 #include <string>
 #include <vector>
 
 #include <boost/program_options.hpp>
+
+#include "parcae/util/outputs.hpp"
 
 namespace parcae::cli {
 
@@ -35,6 +38,17 @@ bool parse_command_line(int argc, char** argv, const std::string& usage,
 // only `rank` 0 prints the help.
 bool parse_command_line_on_rank(int rank, int argc, char** argv, const std::string& usage,
                                 po::options_description& options, po::variables_map& vm);
+
+// The command's file outputs, checked before any work (util::Outputs): the
+// path options it reads (`inputs`, with --config) may not be overwritten, and
+// each output option that is set is declared under "--NAME" (standard output
+// for "-" where `stdout_allowed`). Throws InputError naming the option.
+struct OutputOption {
+  const char* name;
+  bool stdout_allowed = false;
+};
+util::Outputs check_outputs(const po::variables_map& vm, std::initializer_list<const char*> inputs,
+                            std::initializer_list<OutputOption> outputs);
 
 // --threads N: OpenMP and OpenBLAS threads of this process, in [1, cores];
 // applied (with OMP_NUM_THREADS as the default) by apply_threads_option.

@@ -5,6 +5,7 @@
 
 #include "parcae/error.hpp"
 #include "parcae/util/text.hpp"
+#include "parcae/util/input_file.hpp"
 
 namespace parcae::liveput::detail {
 namespace {
@@ -27,6 +28,7 @@ std::vector<NumericRow> read_numeric_csv(std::istream& in, const std::string& so
   long line = 0;
   bool have_header = false;
   std::vector<NumericRow> rows;
+  util::skip_bom(in);
   while (std::getline(in, text)) {
     ++line;
     text = std::string(util::trim(text));

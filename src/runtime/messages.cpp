@@ -5,6 +5,8 @@
 #include <climits>
 #include <thread>
 
+#include "parcae/runtime/waiting.hpp"
+
 namespace parcae::runtime {
 
 const char* tag_name(Tag tag) {
@@ -74,6 +76,9 @@ void decode(Decoder& d, AllreduceFigures& m) {
   d.get(m.bytes), d.get(m.bucketed_ms), d.get(m.plain_ms);
 }
 
+void encode(Encoder& e, const WaitingNotice& m) { e.put(m.waiting_for), e.put(m.waited_s); }
+void decode(Decoder& d, WaitingNotice& m) { d.get(m.waiting_for), d.get(m.waited_s); }
+
 namespace {
 
 int count_of(std::size_t n) {
@@ -85,21 +90,14 @@ void pause() { std::this_thread::sleep_for(std::chrono::milliseconds(1)); }
 
 }  // namespace
 
-void wait_politely(MPI_Request& request) {
-  int done = 0;
-  while (true) {
-    MPI_Test(&request, &done, MPI_STATUS_IGNORE);
-    if (done) return;
-    pause();
-  }
-}
-
-Bytes receive_bytes(int source, Tag tag, MPI_Comm comm, int* from) {
+Bytes receive_bytes(int source, Tag tag, MPI_Comm comm, int* from,
+                    const WhileWaiting& while_waiting) {
   int ready = 0;
   MPI_Status status;
-  while (true) {
+  for (long polls = 1;; ++polls) {
     MPI_Iprobe(source, static_cast<int>(tag), comm, &ready, &status);
     if (ready) break;
+    if (while_waiting && polls % 100 == 0) while_waiting();
     pause();
   }
   int count = 0;

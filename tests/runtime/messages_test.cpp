@@ -41,9 +41,14 @@ TEST(Messages, ProfileMeasurementsRoundTrip) {
 
 TEST(Messages, AllreduceFiguresRoundTrip) { expect_round_trip(AllreduceFigures{4.2e6, 3.5, 4.25}); }
 
+TEST(Messages, WaitingNoticeRoundTrips) {
+  expect_round_trip(WaitingNotice{{3, 7, 12}, 5.25});
+  expect_round_trip(WaitingNotice{});
+}
+
 TEST(Messages, EveryKindHasItsOwnTag) {
-  const Tag tags[] = {kTagOf<StepReport>, kTagOf<EvalReport>, kTagOf<Release>,
-                      kTagOf<ProfileMeasurements>, kTagOf<AllreduceFigures>};
+  const Tag tags[] = {kTagOf<StepReport>,       kTagOf<EvalReport>,       kTagOf<Release>,
+                      kTagOf<ProfileMeasurements>, kTagOf<AllreduceFigures>, kTagOf<WaitingNotice>};
   for (std::size_t i = 0; i < std::size(tags); ++i)
     for (std::size_t j = i + 1; j < std::size(tags); ++j) EXPECT_NE(tags[i], tags[j]);
 }

@@ -33,6 +33,9 @@ struct TrainConfig {
   int log_every = 10;
   int eval_every = 0;    // 0 = only at the end
   int eval_batches = 8;  // micro-batches of validation data per evaluation
+  // A rank that makes no progress for this long fails the job (waiting.hpp):
+  // generous, far above any step's computation between two messages.
+  double stall_seconds = 600;
   std::string metrics_path;
   // Per-layer cost to balance pipeline stages by (measured forward + backward);
   // empty = estimated from the model's shape (forward FLOPs per token).
