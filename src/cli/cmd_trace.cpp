@@ -38,7 +38,7 @@ int run_show(int argc, char** argv) {
       ("file", po::value<std::string>()->value_name("FILE")->required(), "trace file (timestamp_ms,add|remove,node)")
       ("interval-seconds", number(kIntervalSeconds)->default_value(60.0), "interval length")
       ("start-hour", number(kTraceHours), "window start, hours from the trace start")
-      ("end-hour", number(kTraceHours), "window end (exclusive), hours from the trace start")
+      ("end-hour", number(kTraceEndHours), "window end (exclusive), hours from the trace start")
       ("json", po::bool_switch(), "print one JSON object");
   po::positional_options_description positional;
   positional.add("file", 1);

@@ -50,7 +50,12 @@ struct TrainConfig {
 
   int micro_batches() const { return global_batch / model.micro_batch; }
   // Throws InputError (naming the option) for an impossible job on `workers` ranks.
+  // Also: the largest stage must fit in this machine's memory (worker_bytes).
   void validate(int workers) const;
+  // Bytes the busiest worker holds at most: its stage's parameters, gradients
+  // and AdamW moments (16 bytes a parameter) and the activations of the
+  // micro-batches 1F1B keeps in flight on it.
+  double worker_bytes() const;
 };
 
 // Replica r's share of a step's M micro-batches: a contiguous run, the first
