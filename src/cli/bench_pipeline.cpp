@@ -53,7 +53,7 @@ struct Bench {
   bool json = false;
 };
 
-std::optional<Bench> setup(int argc, char** argv, const MpiJob& job) {
+std::optional<Bench> setup(int argc, char** argv, MpiJob& job) {
   po::options_description options("parcae bench pipeline options");
   // clang-format off
   options.add_options()
@@ -174,7 +174,7 @@ int bench(const MpiJob& job, const Bench& b) {
 
 int bench_pipeline(int argc, char** argv) {
   return run_mpi_command(
-      argc, argv, [&](const MpiJob& job) { return setup(argc, argv, job); }, bench);
+      argc, argv, [&](MpiJob& job) { return setup(argc, argv, job); }, bench);
 }
 
 }  // namespace parcae::cli

@@ -43,6 +43,7 @@ int bench_optimizer(int argc, char** argv) {
   const liveput::CostModel model = cost_model_from(vm);
   const trace::Series series = trace::discretise(trace::read_trace_file(vm["trace"].as<std::string>()),
                                                  model.constants().interval_s);
+  check_planning_size(model, trace::summarise(series).n_max);
   const int end = static_cast<int>(series.intervals.size());
   liveput::TransitionTable table(model);
   const liveput::OracleForecaster oracle;

@@ -7,6 +7,7 @@
 #include "number_option.hpp"
 #include "parcae/data/corpus.hpp"
 #include "parcae/error.hpp"
+#include "parcae/util/input_file.hpp"
 
 namespace parcae::cli {
 namespace {
@@ -33,19 +34,22 @@ int run_prepare(int argc, char** argv) {
     return 0;
   }
   const std::string text_path = vm["text"].as<std::string>();
-  std::ifstream in(text_path, std::ios::binary);
-  if (!in) throw InputError("--text: cannot open '" + text_path + "'");
+  const std::string out = vm["out"].as<std::string>();
+  const std::string val_out =
+      vm.count("val-out") ? vm["val-out"].as<std::string>() : default_val_path(out);
+  auto outputs = check_outputs(vm, {"text"}, {{"out"}});
+  outputs.output("--val-out", val_out);
+  auto in = util::open_input(text_path, "text file");
   std::ostringstream text;
   text << in.rdbuf();
+  if (in.bad()) throw IoError(text_path + ": read error");
   if (text.str().empty()) throw InputError(text_path + ": empty text file");
 
   const auto split = data::split_tail(data::encode_bytes(text.str(), text_path),
                                       vm["val-fraction"].as<double>());
-  const std::string out = vm["out"].as<std::string>();
-  const std::string val_out =
-      vm.count("val-out") ? vm["val-out"].as<std::string>() : default_val_path(out);
-  data::write_token_file(out, split.train);
-  data::write_token_file(val_out, split.val);
+  outputs.set("--out", data::token_file_bytes(split.train));
+  outputs.set("--val-out", data::token_file_bytes(split.val));
+  outputs.commit();
   std::cout << out << ": " << split.train.tokens.size() << " tokens\n"
             << val_out << ": " << split.val.tokens.size() << " tokens\n";
   return 0;

@@ -76,6 +76,9 @@ int run_plan(int argc, char** argv) {
   if (pending < 0.0) throw InputError("--pending-ms must be >= 0");
   const auto future = parse_future(vm["future"].as<std::string>(), n);
   const liveput::CostModel model = cost_model_from(vm);
+  int most = n;
+  for (const auto& iv : future) most = std::max(most, iv.n);
+  check_planning_size(model, most);
   if (current.training() && model.samples_per_s(current) <= 0.0)
     throw InputError("--dp/--pp: " + name(current) + " is not a feasible configuration of the profile");
   liveput::TransitionTable table(model);

@@ -21,7 +21,6 @@
 #include "parcae/runtime/measure.hpp"
 #include "parcae/runtime/messages.hpp"
 #include "parcae/runtime/trainer.hpp"
-#include "parcae/util/atomic_file.hpp"
 #include "parcae/util/stats.hpp"
 
 namespace parcae::cli {
@@ -48,11 +47,12 @@ std::vector<double> balance_costs(const liveput::PipelineModel& pm) {
 struct Profile {
   runtime::TrainConfig base;
   int repeats = 0, max_dp = 0, max_pp = 0;
-  std::string out, layer_costs_out;
+  std::string out;
+  util::Outputs outputs;  // --out and --layer-costs-out, checked in setup, written by rank 0
   bool json = false;
 };
 
-std::optional<Profile> setup(int argc, char** argv, const MpiJob& job) {
+std::optional<Profile> setup(int argc, char** argv, MpiJob& job) {
   po::options_description options("parcae profile options");
   // clang-format off
   options.add_options()
@@ -98,13 +98,13 @@ std::optional<Profile> setup(int argc, char** argv, const MpiJob& job) {
   p.max_dp = vm.count("max-dp") ? vm["max-dp"].as<int>() : workers;
   p.max_pp = vm.count("max-pp") ? vm["max-pp"].as<int>() : base.model.num_layers();
   p.out = vm["out"].as<std::string>();
-  if (vm.count("layer-costs-out")) p.layer_costs_out = vm["layer-costs-out"].as<std::string>();
+  p.outputs = check_outputs(vm, {}, {{"out"}, {"layer-costs-out"}});
   p.json = vm["json"].as<bool>();
   apply_threads_option(vm);
   return p;
 }
 
-int profile(const MpiJob& job, const Profile& p) {
+int profile(const MpiJob& job, Profile& p) {
   const int workers = job.size - 1;
   auto base = p.base;
   // The cost model's inputs measured as the elastic coordinator measures them
@@ -142,14 +142,15 @@ int profile(const MpiJob& job, const Profile& p) {
                   base.global_batch / (r.measured_ms / 1000.0));
     csv << line;
   }
-  util::write_file_atomically(p.out, csv.str());
-  if (!p.layer_costs_out.empty()) {
+  p.outputs.set("--out", csv.str());
+  if (p.outputs.declared("--layer-costs-out")) {
     std::ostringstream layers;
     layers << "forward_ms,backward_ms,params\n";
     for (const auto& l : pm.layers)
       layers << l.forward_ms << "," << l.backward_ms << "," << l.params << "\n";
-    util::write_file_atomically(p.layer_costs_out, layers.str());
+    p.outputs.set("--layer-costs-out", layers.str());
   }
+  p.outputs.commit();  // both or neither
   if (p.json) {
     nlohmann::json j = nlohmann::json::array();
     for (const auto& r : rows) {
@@ -180,7 +181,7 @@ int profile(const MpiJob& job, const Profile& p) {
 
 int run_profile(int argc, char** argv) {
   return run_mpi_command(
-      argc, argv, [&](const MpiJob& job) { return setup(argc, argv, job); }, profile);
+      argc, argv, [&](MpiJob& job) { return setup(argc, argv, job); }, profile);
 }
 
 }  // namespace parcae::cli

@@ -1,7 +1,6 @@
 // parcae simulate: replay an availability trace under each policy and count
 // the committed samples with the paper's accounting (src/liveput).
 #include <filesystem>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -40,7 +39,7 @@ void add_cost_model_options(po::options_description& options) {
        "p2p transfer table bytes,microseconds (default: p2p_10gbps.csv beside the profile, else the paper's table built in)")
       ("cost-model", po::value<std::string>()->default_value("paper"),
        "layer sizes: 'paper' (the artifact's GPT-1.5B sizes) or 'shape' (from --layers/--hidden/--vocab/--seq-len)")
-      ("layers", number(closed(1, 100000))->default_value(48), "transformer blocks (cost-model shape)")
+      ("layers", number(closed(1, kMaxCostModelLayers))->default_value(48), "transformer blocks (cost-model shape)")
       ("hidden", number(closed(1, 1'000'000))->default_value(1600), "model width (cost-model shape)")
       ("vocab", number(closed(1, 100'000'000))->default_value(50257), "vocabulary (cost-model shape)")
       ("seq-len", number(closed(1, 10'000'000))->default_value(1024), "sequence length (cost-model shape)")
@@ -85,6 +84,9 @@ liveput::CostModel cost_model_from(const po::variables_map& vm) {
   if (from_layers) {
     PipelineModel pm;
     pm.layers = read_layer_costs_file(source);
+    if (pm.layers.size() > static_cast<std::size_t>(kMaxCostModelLayers))
+      throw InputError(source + ": " + std::to_string(pm.layers.size()) + " layers, more than " +
+                       std::to_string(kMaxCostModelLayers) + " (the cost model's work grows with their square)");
     // Measured layer costs come from this system, whose runtime balances stages by them.
     pm.partition = PipelineModel::Partition::balanced;
     pm.global_batch = vm["global-batch"].as<int>();
@@ -152,6 +154,21 @@ liveput::CostModel cost_model_from(const po::variables_map& vm) {
   return CostModel(std::move(table), std::move(p2p), std::move(layers), k, space);
 }
 
+void check_planning_size(const liveput::CostModel& model, int nodes) {
+  if (nodes > kMaxPlannedInstances)
+    throw InputError("the planner is asked about " + std::to_string(nodes) +
+                     " instances, more than " + std::to_string(kMaxPlannedInstances) +
+                     " (its transition probabilities cost time in proportion to them)");
+  const auto configs = std::count_if(model.configs().begin(), model.configs().end(),
+                                     [&](const liveput::Config& c) { return c.instances() <= nodes; });
+  if (configs > kMaxPlannedConfigurations)
+    throw InputError(std::to_string(nodes) + " instances give " + std::to_string(configs) +
+                     " (D, P) configurations to plan over, more than " +
+                     std::to_string(kMaxPlannedConfigurations) +
+                     " (memory and time grow with their square and cube): lower --max-instances "
+                     "or --max-pp");
+}
+
 namespace {
 
 // A window of the replay; end_hour <= 0 means the end of the trace.
@@ -165,9 +182,11 @@ Segment named_segment(const std::string& item) {
   if (dash != std::string::npos) {
     const auto a = util::parse_number<double>(item.substr(0, dash));
     const auto b = util::parse_number<double>(item.substr(dash + 1));
-    if (a && b) return {item, *a, *b};
+    if (a && b && kTraceHours.contains(*a) && kTraceHours.contains(*b) && *a < *b)
+      return {item, *a, *b};
   }
-  throw InputError("--segments: '" + item + "' is not full, hl, hh, lh, ll or A-B (hours)");
+  throw InputError("--segments: '" + item + "' is not full, hl, hh, lh, ll or A-B (hours, " +
+                   kTraceHours.text() + ", A < B)");
 }
 
 liveput::Span span_of(const trace::Series& series, const Segment& seg) {
@@ -251,10 +270,8 @@ nlohmann::json to_json(const std::vector<Run>& runs) {
   return all;
 }
 
-void write_timeline(const std::string& path, const trace::Series& series,
-                    const std::vector<Run>& runs) {
-  std::ofstream out(path);
-  if (!out) throw InputError("--timeline: cannot write '" + path + "'");
+std::string timeline_csv(const trace::Series& series, const std::vector<Run>& runs) {
+  std::ostringstream out;
   out << "segment,interval,n,n_in,n_out";
   for (const auto& r : runs.front().results)
     out << "," << r.policy << "_dp," << r.policy << "_pp," << r.policy << "_samples";
@@ -270,6 +287,7 @@ void write_timeline(const std::string& path, const trace::Series& series,
       }
       out << "\n";
     }
+  return out.str();
 }
 
 }  // namespace
@@ -279,14 +297,14 @@ int run_simulate(int argc, char** argv) {
   options.add_options()
       ("trace", po::value<std::string>()->value_name("FILE"), "availability trace (ms,add|remove,node)")
       ("start-hour", number(kTraceHours), "replay from this hour of the trace")
-      ("end-hour", number(kTraceHours), "replay up to this hour")
+      ("end-hour", number(kTraceEndHours), "replay up to this hour")
       ("segments", po::value<std::string>(),
        "comma-separated windows: full, hl, hh, lh, ll (../shared/traces/README.md) or A-B hours")
       ("look-ahead", number(kLookAhead)->default_value(12), "intervals the optimizer plans over")
       ("policies", po::value<std::string>()->default_value("ideal,reactive,bamboo,parcae-oracle,parcae"),
        "comma-separated: ideal, reactive, bamboo, parcae-oracle, parcae")
       ("predictor", po::value<std::string>(), "predictor of the parcae policy (default: the system's default)")
-      ("history", number(closed(2, 10000))->default_value(12), "intervals the predictor looks back over")
+      ("history", number(closed(2, 1440))->default_value(12), "intervals the predictor looks back over")
       ("bamboo-overhead", number(closed_open(0.0, 1.0))->default_value(0.2),
        "bamboo's throughput loss from redundant computation (assumed; see docs/liveput.md)")
       ("sample-preemptions", number(closed<std::uint64_t>(0, UINT64_MAX)),
@@ -302,11 +320,13 @@ int run_simulate(int argc, char** argv) {
                           options, {}, vm))
     return 0;
   if (!vm.count("trace")) throw InputError("--trace is required");
+  auto outputs = check_outputs(vm, {"trace", "profile", "layer-costs", "p2p"}, {{"timeline"}});
   const util::Stopwatch watch;
   const liveput::CostModel model = cost_model_from(vm);
   const trace::Series series =
       trace::discretise(trace::read_trace_file(vm["trace"].as<std::string>()),
                         model.constants().interval_s);
+  check_planning_size(model, trace::summarise(series).n_max);
 
   std::vector<Segment> segments;
   if (vm.count("segments")) {
@@ -325,10 +345,7 @@ int run_simulate(int argc, char** argv) {
       throw InputError("--policies: unknown policy '" + p + "'");
   liveput::SimulationOptions sim;
   sim.look_ahead = vm["look-ahead"].as<int>();
-  if (sim.look_ahead < 1) throw InputError("--look-ahead must be >= 1");
   sim.bamboo_overhead = vm["bamboo-overhead"].as<double>();
-  if (sim.bamboo_overhead < 0.0 || sim.bamboo_overhead >= 1.0)
-    throw InputError("--bamboo-overhead must be in [0, 1)");
   if (vm.count("sample-preemptions")) sim.sample_seed = vm["sample-preemptions"].as<std::uint64_t>();
   predict::PredictorOptions popts;
   popts.history = vm["history"].as<int>();
@@ -346,7 +363,10 @@ int run_simulate(int argc, char** argv) {
     runs.push_back(std::move(run));
   }
   const double seconds = watch.seconds();
-  if (vm.count("timeline")) write_timeline(vm["timeline"].as<std::string>(), series, runs);
+  if (vm.count("timeline")) {
+    outputs.set("--timeline", timeline_csv(series, runs));
+    outputs.commit();
+  }
   if (vm.count("json"))
     std::cout << to_json(runs).dump(2) << "\n";
   else

@@ -12,7 +12,6 @@
 #include "parcae/trace/generator.hpp"
 #include "parcae/trace/segments.hpp"
 #include "parcae/trace/series.hpp"
-#include "parcae/util/atomic_file.hpp"
 
 namespace parcae::cli {
 namespace {
@@ -39,7 +38,7 @@ int run_show(int argc, char** argv) {
       ("file", po::value<std::string>()->value_name("FILE")->required(), "trace file (timestamp_ms,add|remove,node)")
       ("interval-seconds", number(kIntervalSeconds)->default_value(60.0), "interval length")
       ("start-hour", number(kTraceHours), "window start, hours from the trace start")
-      ("end-hour", number(kTraceHours), "window end (exclusive), hours from the trace start")
+      ("end-hour", number(kTraceEndHours), "window end (exclusive), hours from the trace start")
       ("json", po::bool_switch(), "print one JSON object");
   po::positional_options_description positional;
   positional.add("file", 1);
@@ -129,14 +128,16 @@ int run_gen(int argc, char** argv) {
                           options, {}, vm)) {
     return 0;
   }
+  auto outputs = check_outputs(vm, {}, {{"out", /*stdout_allowed=*/true}});
   const auto tr = trace::generate_trace(generator_params(vm));
-  if (!vm.count("out")) {
-    trace::write_trace(std::cout, tr);
-    return 0;
-  }
   std::ostringstream text;
   trace::write_trace(text, tr);
-  util::write_file_atomically(vm["out"].as<std::string>(), text.str());
+  if (!vm.count("out")) {
+    std::cout << text.str();
+    return 0;
+  }
+  outputs.set("--out", text.str());
+  outputs.commit();
   return 0;
 }
 

@@ -1,7 +1,7 @@
 // parcae train: a training job. Under `mpirun -np 1+W`, rank 0 coordinates and
 // ranks 1..W train as D replicas x P stages (the rest parked); started alone,
 // the one process plays both roles.
-#include <fstream>
+#include <filesystem>
 #include <iostream>
 
 #include "command.hpp"
@@ -56,7 +56,9 @@ void add_options(po::options_description& o) {
        "validation loss every N steps (0 = at the end)")
       ("eval-batches", number(closed(1, 65536))->default_value(d.eval_batches),
        "micro-batches per validation")
-      ("metrics", po::value<std::string>()->value_name("OUT"), "write metrics as JSON Lines to OUT");
+      ("metrics", po::value<std::string>()->value_name("OUT"), "write metrics as JSON Lines to OUT")
+      ("stall-seconds", number(closed(1.0, 1e6))->default_value(d.stall_seconds),
+       "a rank that makes no progress for this long fails the job, naming the rank");
   // clang-format on
   add_threads_option(o);
   add_elastic_options(o);
@@ -77,7 +79,7 @@ TrainConfig config_from(const po::variables_map& vm) {
         dot == std::string::npos ? "" : c.data_path.substr(0, dot) + ".val.bin";
     if (vm.count("val-data")) {
       c.val_path = vm["val-data"].as<std::string>();
-    } else if (!guess.empty() && std::ifstream(guess).good()) {
+    } else if (!guess.empty() && std::filesystem::is_regular_file(guess)) {
       c.val_path = guess;
     }
   } else if (vm.count("val-data")) {
@@ -100,6 +102,7 @@ TrainConfig config_from(const po::variables_map& vm) {
   c.eval_every = vm["eval-every"].as<int>();
   c.eval_batches = vm["eval-batches"].as<int>();
   if (vm.count("metrics")) c.metrics_path = vm["metrics"].as<std::string>();
+  c.stall_seconds = vm["stall-seconds"].as<double>();
   return c;
 }
 
@@ -110,7 +113,7 @@ struct Job {
 };
 
 // Every rank parses and validates the same way before any communication.
-std::optional<Job> setup(int argc, char** argv, const MpiJob& job) {
+std::optional<Job> setup(int argc, char** argv, MpiJob& job) {
   po::options_description options("parcae train options");
   add_options(options);
   po::variables_map vm;
@@ -127,6 +130,10 @@ std::optional<Job> setup(int argc, char** argv, const MpiJob& job) {
   j.cfg.validate(job.size == 1 ? 1 : job.size - 1);
   j.elastic = elastic_config_from(vm);
   if (j.elastic) elastic::validate(*j.elastic, j.cfg, job.size - 1);
+  job.stall_seconds = j.cfg.stall_seconds;
+  // The metrics file is written at the end (by rank 0); its path is checked now.
+  auto outputs = check_outputs(vm, {"data", "val-data"}, {{"metrics"}});
+  outputs.input("--val-data", j.cfg.val_path);
   apply_threads_option(vm);
   j.data = runtime::load_train_data(j.cfg);
   return j;
@@ -150,7 +157,7 @@ int train(const MpiJob& job, const Job& j) {
 
 int run_train(int argc, char** argv) {
   return run_mpi_command(
-      argc, argv, [&](const MpiJob& job) { return setup(argc, argv, job); }, train);
+      argc, argv, [&](MpiJob& job) { return setup(argc, argv, job); }, train);
 }
 
 }  // namespace parcae::cli

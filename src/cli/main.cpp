@@ -1,12 +1,16 @@
 // parcae: one binary, one subcommand per job. Exit codes: 0 success, 2 bad
 // input or usage, 1 anything else, decided by failure_of (failure.hpp) for
 // every command, here or, under mpirun, in run_mpi_command (mpi_command.hpp).
+#include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <iostream>
 #include <string>
 
 #include "command.hpp"
 #include "failure.hpp"
+#include "parcae/error.hpp"
+#include "signals.hpp"
 
 namespace parcae::cli {
 
@@ -61,12 +65,26 @@ int dispatch(int argc, char** argv) {
   return 2;
 }
 
+// Results go to standard output: a full disk or a closed pipe there is an
+// I/O failure (exit 1), not a success with a truncated table.
+void flush_standard_output() {
+  std::cout.flush();
+  errno = 0;
+  if (std::fflush(stdout) != 0 || std::ferror(stdout) || !std::cout) {
+    throw parcae::IoError(std::string("standard output: write failed") +
+                          (errno != 0 ? std::string(": ") + std::strerror(errno) : ""));
+  }
+}
+
 }  // namespace
 }  // namespace parcae::cli
 
 int main(int argc, char** argv) {
+  parcae::cli::install_signal_handlers(/*rank=*/0);
   try {
-    return parcae::cli::dispatch(argc, argv);
+    const int code = parcae::cli::dispatch(argc, argv);
+    parcae::cli::flush_standard_output();
+    return code;
   } catch (...) {
     const auto failure = parcae::cli::failure_of(std::current_exception());
     std::cerr << "parcae: " << failure.message << "\n";

@@ -4,7 +4,7 @@
 #include <climits>
 #include <iostream>
 
-#include "parcae/runtime/messages.hpp"
+#include "parcae/runtime/waiting.hpp"
 
 namespace parcae::cli {
 namespace {
@@ -26,6 +26,10 @@ int agree_on_failure(const std::optional<Failure>& mine, const MpiJob& job) {
   const int speaker = job.size > 1 ? allreduce(code == gravest ? job.rank : INT_MAX, MPI_MIN) : 0;
   if (job.rank == speaker) std::cerr << "parcae: " << mine->message << "\n" << std::flush;
   return gravest;
+}
+
+void await_every_rank(const MpiJob& job) {
+  runtime::barrier_within(MPI_COMM_WORLD, runtime::Patience{job.stall_seconds}, "end of the job");
 }
 
 int fail_job(const Failure& failure, const MpiJob& job) {

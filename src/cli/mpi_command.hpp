@@ -2,7 +2,7 @@
 // The one error path of every command that runs under mpirun (train, profile,
 // bench pipeline). A command is two steps:
 //
-//   setup(job) -> std::optional<State>   parse, validate, load; no communication.
+//   setup(job&) -> std::optional<State>  parse, validate, load; no communication.
 //                                         nullopt: --help was printed, exit 0.
 //   work(job, state) -> exit code        the job proper, with communication.
 //
@@ -19,12 +19,16 @@
 
 #include "failure.hpp"
 #include "mpi_session.hpp"
+#include "signals.hpp"
 
 namespace parcae::cli {
 
 struct MpiJob {
   int rank = 0;
   int size = 1;
+  // How long a rank waits for the others at the end (MPI_Finalize is a fence
+  // that would wait forever for a stopped rank); setup may change it.
+  double stall_seconds = 600;
 };
 
 // Collective over the world: 0 when no rank failed, else the gravest exit code;
@@ -35,11 +39,16 @@ int agree_on_failure(const std::optional<Failure>& mine, const MpiJob& job);
 // aborted with its exit code (this does not return). Alone, returns the code.
 int fail_job(const Failure& failure, const MpiJob& job);
 
+// Every rank has finished its work, or a std::runtime_error after
+// job.stall_seconds naming the wait.
+void await_every_rank(const MpiJob& job);
+
 template <typename Setup, typename Work>
 int run_mpi_command(int argc, char** argv, Setup&& setup, Work&& work) {
   MpiSession mpi(&argc, &argv);
-  const MpiJob job{mpi.rank(), mpi.size()};
-  std::invoke_result_t<Setup, const MpiJob&> state;
+  MpiJob job{mpi.rank(), mpi.size()};
+  install_signal_handlers(job.rank);  // after MPI_Init: only rank 0 speaks
+  std::invoke_result_t<Setup, MpiJob&> state;
   std::optional<Failure> failed;
   try {
     state = setup(job);
@@ -49,7 +58,9 @@ int run_mpi_command(int argc, char** argv, Setup&& setup, Work&& work) {
   if (const int code = agree_on_failure(failed, job); code != 0) return code;
   if (!state) return 0;
   try {
-    return work(job, *state);
+    const int code = work(job, *state);
+    if (job.size > 1) await_every_rank(job);
+    return code;
   } catch (...) {
     return fail_job(failure_of(std::current_exception()), job);
   }

@@ -63,10 +63,11 @@ Range<T> closed_open(T lo, T hi) {
 // and hours into a trace (about eleven years).
 inline constexpr Range<double> kIntervalSeconds{0.001, 86400.0};
 inline constexpr Range<double> kTraceHours{0.0, 100000.0};
+inline constexpr Range<double> kTraceEndHours{0.0, 100000.0, true, false};  // an end after 0
 // The liveput options: instances of a cluster, the optimizer's look-ahead in
 // intervals (a day of minutes), costs in milliseconds (about eleven days) and
 // sizes in bytes (a petabyte).
-inline constexpr int kMaxInstances = 1024;
+inline constexpr int kMaxInstances = 2048;
 inline constexpr Range<int> kLookAhead{1, 1440};
 inline constexpr Range<double> kMillis{0.0, 1e9};
 inline constexpr Range<double> kBytes{0.0, 1e15};

@@ -1,4 +1,4 @@
-#include <fstream>
+#include <map>
 #include <iostream>
 #include <sstream>
 
@@ -6,8 +6,47 @@
 #include "number_option.hpp"
 #include "parcae/error.hpp"
 #include "parcae/kernels/threads.hpp"
+#include "parcae/util/input_file.hpp"
+#include "parcae/util/text.hpp"
 
 namespace parcae::cli {
+namespace {
+
+// An INI file of `key = value` lines (keys = long option names; # and ;
+// start comments), stored line by line so that every error names its line:
+// an unknown key, a bad value, a key given twice, a line that is not an
+// assignment. Values already in `vm` (the command line) win.
+void store_config_file(const std::string& path, const po::options_description& options,
+                       po::variables_map& vm) {
+  auto in = util::open_input(path, "config file");
+  util::skip_bom(in);
+  std::map<std::string, long> first_line;
+  std::string raw;
+  for (long line = 1; std::getline(in, raw); ++line) {
+    const std::string_view text = util::trim(raw);
+    if (text.empty() || text.front() == '#' || text.front() == ';') continue;
+    if (text.front() == '[')
+      throw input_error_at(path, line, "sections are not used: keys are the long option names");
+    const auto eq = text.find('=');
+    if (eq == std::string_view::npos || util::trim(text.substr(0, eq)).empty())
+      throw input_error_at(path, line, "expected 'key = value', got '" + std::string(text) + "'");
+    const std::string key(util::trim(text.substr(0, eq)));
+    if (const auto seen = first_line.find(key); seen != first_line.end())
+      throw input_error_at(path, line,
+                           "'" + key + "' given twice (first on line " +
+                               std::to_string(seen->second) + ")");
+    first_line[key] = line;
+    std::istringstream one(std::string(text) + "\n");
+    try {
+      po::store(po::parse_config_file(one, options), vm);
+    } catch (const po::error& e) {
+      throw input_error_at(path, line, e.what());
+    }
+  }
+  if (in.bad()) throw IoError(path + ": read error");
+}
+
+}  // namespace
 
 bool parse_command_line(int argc, char** argv, const std::string& usage,
                         po::options_description& options,
@@ -25,16 +64,7 @@ bool parse_command_line(int argc, char** argv, const std::string& usage,
     std::cout << usage << "\n\n" << all << "\n";
     return false;
   }
-  if (vm.count("config")) {
-    const std::string path = vm["config"].as<std::string>();
-    std::ifstream in(path);
-    if (!in) throw InputError("--config: cannot open '" + path + "'");
-    try {
-      po::store(po::parse_config_file(in, options), vm);
-    } catch (const po::error& e) {
-      throw InputError(path + ": " + e.what());
-    }
-  }
+  if (vm.count("config")) store_config_file(vm["config"].as<std::string>(), options, vm);
   po::notify(vm);
   return true;
 }
@@ -51,6 +81,19 @@ bool parse_command_line_on_rank(int rank, int argc, char** argv, const std::stri
     std::cout.rdbuf(saved);
     throw;
   }
+}
+
+util::Outputs check_outputs(const po::variables_map& vm, std::initializer_list<const char*> inputs,
+                            std::initializer_list<OutputOption> outputs) {
+  util::Outputs checked;
+  if (vm.count("config")) checked.input("--config", vm["config"].as<std::string>());
+  for (const char* name : inputs)
+    if (vm.count(name)) checked.input(std::string("--") + name, vm[name].as<std::string>());
+  for (const auto& out : outputs)
+    if (vm.count(out.name))
+      checked.output(std::string("--") + out.name, vm[out.name].as<std::string>(),
+                     out.stdout_allowed);
+  return checked;
 }
 
 void add_threads_option(po::options_description& options) {

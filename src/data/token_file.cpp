@@ -7,6 +7,7 @@
 #include "parcae/data/token_file.hpp"
 #include "parcae/error.hpp"
 #include "parcae/util/atomic_file.hpp"
+#include "parcae/util/input_file.hpp"
 
 namespace parcae::data {
 namespace {
@@ -27,8 +28,7 @@ void store_le(unsigned char* p, T value) {
 }  // namespace
 
 TokenData read_token_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open token file");
+  auto in = util::open_input(path, "token file");
   unsigned char header[kTokenHeaderBytes] = {};
   in.read(reinterpret_cast<char*>(header), sizeof header);
   const auto got = static_cast<std::size_t>(in.gcount());
@@ -73,18 +73,22 @@ TokenData read_token_file(const std::string& path) {
   return data;
 }
 
-void write_token_file(const std::string& path, const TokenData& data) {
-  std::vector<unsigned char> bytes(kTokenHeaderBytes + 2 * data.tokens.size());
-  std::memcpy(bytes.data(), kTokenMagic, sizeof kTokenMagic);
-  store_le<std::uint32_t>(bytes.data() + 8, kTokenVersion);
-  store_le<std::uint32_t>(bytes.data() + 12, 2);
-  store_le<std::uint64_t>(bytes.data() + 16, data.tokens.size());
-  store_le<std::uint32_t>(bytes.data() + 24, data.vocab);
+std::string token_file_bytes(const TokenData& data) {
+  std::string bytes(kTokenHeaderBytes + 2 * data.tokens.size(), '\0');
+  auto* p = reinterpret_cast<unsigned char*>(bytes.data());
+  std::memcpy(p, kTokenMagic, sizeof kTokenMagic);
+  store_le<std::uint32_t>(p + 8, kTokenVersion);
+  store_le<std::uint32_t>(p + 12, 2);
+  store_le<std::uint64_t>(p + 16, data.tokens.size());
+  store_le<std::uint32_t>(p + 24, data.vocab);
   for (std::size_t i = 0; i < data.tokens.size(); ++i) {
-    store_le<std::uint16_t>(bytes.data() + kTokenHeaderBytes + 2 * i, data.tokens[i]);
+    store_le<std::uint16_t>(p + kTokenHeaderBytes + 2 * i, data.tokens[i]);
   }
-  util::write_file_atomically(
-      path, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  return bytes;
+}
+
+void write_token_file(const std::string& path, const TokenData& data) {
+  util::write_file_atomically(path, token_file_bytes(data));
 }
 
 }  // namespace parcae::data

@@ -5,9 +5,12 @@
 
 #include "parcae/error.hpp"
 #include "parcae/util/text.hpp"
+#include "parcae/util/input_file.hpp"
 
 namespace parcae::liveput::detail {
 namespace {
+
+constexpr double kMaxCell = 1e15;
 
 double cell_value(const std::string& text, const std::string& source, long line,
                   const std::string& column) {
@@ -16,6 +19,11 @@ double cell_value(const std::string& text, const std::string& source, long line,
     throw input_error_at(source, line, "column '" + column + "': '" + text + "' is not a number");
   if (*value < 0.0)
     throw input_error_at(source, line, "column '" + column + "': negative value " + text);
+  // Far beyond any real figure (a petabyte, 30 years in ms, 1e15 samples/s),
+  // and small enough that the simulator's products stay finite.
+  if (*value > kMaxCell)
+    throw input_error_at(source, line,
+                         "column '" + column + "': " + text + " is out of range (at most 1e15)");
   return *value;
 }
 
@@ -27,6 +35,7 @@ std::vector<NumericRow> read_numeric_csv(std::istream& in, const std::string& so
   long line = 0;
   bool have_header = false;
   std::vector<NumericRow> rows;
+  util::skip_bom(in);
   while (std::getline(in, text)) {
     ++line;
     text = std::string(util::trim(text));

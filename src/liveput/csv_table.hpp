@@ -1,6 +1,6 @@
 #pragma once
 // A numeric CSV with a header line, shared by the profile and p2p readers:
-// every row has exactly the header's columns, every cell a finite number >= 0.
+// every row has exactly the header's columns, every cell a number in [0, 1e15].
 #include <iosfwd>
 #include <string>
 #include <vector>

@@ -5,6 +5,7 @@
 
 #include "csv_table.hpp"
 #include "parcae/error.hpp"
+#include "parcae/util/input_file.hpp"
 
 namespace parcae::liveput {
 
@@ -42,8 +43,7 @@ P2pTable parse_p2p(std::istream& in, const std::string& source) {
 }
 
 P2pTable read_p2p_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError("cannot open p2p table '" + path + "'");
+  auto in = util::open_input(path, "p2p table");
   return parse_p2p(in, path);
 }
 

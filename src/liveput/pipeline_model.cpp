@@ -9,6 +9,7 @@
 #include "parcae/error.hpp"
 #include "parcae/liveput/layers.hpp"
 #include "parcae/model/partition.hpp"
+#include "parcae/util/input_file.hpp"
 
 namespace parcae::liveput {
 
@@ -89,8 +90,7 @@ std::vector<LayerCost> parse_layer_costs(std::istream& in, const std::string& so
 }
 
 std::vector<LayerCost> read_layer_costs_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError("cannot open layer costs '" + path + "'");
+  auto in = util::open_input(path, "layer costs file");
   return parse_layer_costs(in, path);
 }
 

@@ -6,6 +6,7 @@
 
 #include "csv_table.hpp"
 #include "parcae/error.hpp"
+#include "parcae/util/input_file.hpp"
 
 namespace parcae::liveput {
 
@@ -59,8 +60,7 @@ ThroughputTable parse_profile(std::istream& in, const std::string& source) {
 }
 
 ThroughputTable read_profile_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError("cannot open profile '" + path + "'");
+  auto in = util::open_input(path, "profile");
   return parse_profile(in, path);
 }
 

@@ -34,6 +34,7 @@ void Groups::release() {
 
 void Groups::regroup(const Layout& layout) {
   release();
+  barrier_within(world_, patience_, "regroup");
   int rank = 0;
   MPI_Comm_rank(world_, &rank);
   placement_ = layout.placement_of(rank - first_worker_ + 1);

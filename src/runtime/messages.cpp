@@ -5,6 +5,8 @@
 #include <climits>
 #include <thread>
 
+#include "parcae/runtime/waiting.hpp"
+
 namespace parcae::runtime {
 
 const char* tag_name(Tag tag) {
@@ -23,6 +25,8 @@ const char* tag_name(Tag tag) {
       return "control";
     case Tag::migration_report:
       return "migration report";
+    case Tag::waiting_notice:
+      return "waiting notice";
   }
   return "unknown message";
 }
@@ -113,6 +117,8 @@ void decode(Decoder& d, MigrationReport& m) {
   d.get(m.epoch), d.get(m.seconds), d.get(m.bytes_sent), d.get(m.bytes_received);
   d.get(m.transfer_seconds);
 }
+void encode(Encoder& e, const WaitingNotice& m) { e.put(m.waiting_for), e.put(m.waited_s); }
+void decode(Decoder& d, WaitingNotice& m) { d.get(m.waiting_for), d.get(m.waited_s); }
 
 namespace {
 
@@ -125,21 +131,14 @@ void pause() { std::this_thread::sleep_for(std::chrono::milliseconds(1)); }
 
 }  // namespace
 
-void wait_politely(MPI_Request& request) {
-  int done = 0;
-  while (true) {
-    MPI_Test(&request, &done, MPI_STATUS_IGNORE);
-    if (done) return;
-    pause();
-  }
-}
-
-Bytes receive_bytes(int source, Tag tag, MPI_Comm comm, int* from) {
+Bytes receive_bytes(int source, Tag tag, MPI_Comm comm, int* from,
+                    const WhileWaiting& while_waiting) {
   int ready = 0;
   MPI_Status status;
-  while (true) {
+  for (long polls = 1;; ++polls) {
     MPI_Iprobe(source, static_cast<int>(tag), comm, &ready, &status);
     if (ready) break;
+    if (while_waiting && polls % 100 == 0) while_waiting();
     pause();
   }
   int count = 0;

@@ -15,27 +15,47 @@ int count_of(std::size_t n) {
 
 }  // namespace
 
+MpiTransport::MpiTransport(MPI_Comm pipeline, Patience patience)
+    : comm_(pipeline), patience_(patience) {
+  int stages = 0;
+  MPI_Comm_size(comm_, &stages);
+  for (int s = 0; s < stages; ++s) world_rank_.push_back(world_rank_of(comm_, s, patience_.world));
+}
+
 Transport::SendHandle MpiTransport::send(std::span<const float> data, int to_stage, int tag) {
   MPI_Request request;
   MPI_Isend(data.data(), count_of(data.size()), MPI_FLOAT, to_stage, tag, comm_, &request);
   pending_.push_back(request);
+  pending_to_.push_back(world_rank_.at(to_stage));
   return pending_.size() - 1;
 }
 
 void MpiTransport::wait(SendHandle handle) {
-  MPI_Wait(&pending_.at(handle), MPI_STATUS_IGNORE);  // a no-op on MPI_REQUEST_NULL
+  // A no-op on MPI_REQUEST_NULL (a send already waited for).
+  wait_politely(std::span(&pending_.at(handle), 1), &patience_, {pending_to_.at(handle)});
 }
 
 void MpiTransport::recv(std::span<float> data, int from_stage, int tag) {
-  MPI_Recv(data.data(), count_of(data.size()), MPI_FLOAT, from_stage, tag, comm_,
-           MPI_STATUS_IGNORE);
+  MPI_Request request;
+  MPI_Irecv(data.data(), count_of(data.size()), MPI_FLOAT, from_stage, tag, comm_, &request);
+  wait_politely(std::span(&request, 1), &patience_, {world_rank_.at(from_stage)});
 }
 
 void MpiTransport::wait_sends() {
   if (pending_.empty()) return;
-  MPI_Waitall(static_cast<int>(pending_.size()), pending_.data(), MPI_STATUSES_IGNORE);
+  std::vector<int> peers = pending_to_;
+  std::sort(peers.begin(), peers.end());
+  peers.erase(std::unique(peers.begin(), peers.end()), peers.end());
+  wait_politely(pending_, &patience_, peers);
   pending_.clear();
+  pending_to_.clear();
 }
+
+MpiCollective::MpiCollective(MPI_Comm data, std::size_t bucket_floats, Patience patience)
+    : comm_(data),
+      bucket_floats_(bucket_floats),
+      patience_(patience),
+      peers_(world_ranks_of_others(data, patience.world)) {}
 
 void MpiCollective::allreduce_sum(std::span<const std::span<float>> buffers) {
   int replicas = 1;
@@ -50,17 +70,19 @@ void MpiCollective::allreduce_sum(std::span<const std::span<float>> buffers) {
                      &requests.back());
     }
   }
-  MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE);
+  wait_politely(requests, &patience_, peers_);
 }
 
-double MpiCollective::sum(double value) {
-  MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_DOUBLE, MPI_SUM, comm_);
+double MpiCollective::reduce(double value, MPI_Op op) {
+  if (peers_.empty()) return value;
+  MPI_Request request;
+  MPI_Iallreduce(MPI_IN_PLACE, &value, 1, MPI_DOUBLE, op, comm_, &request);
+  wait_politely(std::span(&request, 1), &patience_, peers_);
   return value;
 }
 
-double MpiCollective::max(double value) {
-  MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_DOUBLE, MPI_MAX, comm_);
-  return value;
-}
+double MpiCollective::sum(double value) { return reduce(value, MPI_SUM); }
+
+double MpiCollective::max(double value) { return reduce(value, MPI_MAX); }
 
 }  // namespace parcae::runtime

@@ -2,6 +2,8 @@
 #include "parcae/runtime/progress.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <stdexcept>
 #include <cstdio>
 #include <ostream>
 
@@ -55,6 +57,13 @@ ProgressLog::ProgressLog(const TrainConfig& cfg, std::ostream& out) : cfg_(cfg),
 void ProgressLog::step(const StepReport& r) {
   history_.push_back(r);
   last_loss_ = r.loss_sum / r.micro_batches;
+  // A non-finite loss never comes back: every later step would be NaN too.
+  if (!std::isfinite(last_loss_) || !std::isfinite(r.grad_norm)) {
+    throw std::runtime_error("step " + std::to_string(r.step + 1) + "/" +
+                             std::to_string(cfg_.steps) + ": the training loss is " +
+                             exact(last_loss_) + " (gradient norm " + exact(r.grad_norm) +
+                             "): training diverged; try a lower --lr or --grad-clip");
+  }
   const double tokens = double(cfg_.global_batch) * cfg_.model.seq_len;
   const double tokens_per_s = r.ms > 0 ? tokens / (r.ms / 1000.0) : 0.0;
   if (!cfg_.metrics_path.empty()) {

@@ -1,6 +1,15 @@
 #include "parcae/runtime/train_config.hpp"
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <iomanip>
+#include <sstream>
+
 #include "parcae/error.hpp"
+#include "parcae/model/activations.hpp"
+#include "parcae/model/layers.hpp"
+#include "parcae/model/partition.hpp"
 
 namespace parcae::runtime {
 namespace {
@@ -9,7 +18,38 @@ void require(bool ok, const std::string& message) {
   if (!ok) throw InputError(message);
 }
 
+double physical_memory_bytes() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && page > 0 ? static_cast<double>(pages) * page : 0.0;
+}
+
+std::string gib(double bytes) {
+  std::ostringstream out;
+  out << std::setprecision(3) << bytes / (1024.0 * 1024 * 1024) << " GiB";
+  return out.str();
+}
+
 }  // namespace
+
+double TrainConfig::worker_bytes() const {
+  const int B = model.micro_batch, T = model.seq_len;
+  // What the CPU backend keeps of attention for its backward: every B x H x T x T score.
+  const auto attention = static_cast<std::int64_t>(B) * model.heads * T * T;
+  const auto ranges = model::partition_layers(stage_balance_costs(*this), pp);
+  const int per_replica = (micro_batches() + dp - 1) / dp;
+  double most = 0;
+  for (int s = 0; s < pp; ++s) {
+    double params = 0, activations = 0;
+    for (int l = ranges[s].first_layer; l < ranges[s].end_layer; ++l) {
+      const auto spec = model::layer_spec(model, l);
+      params += static_cast<double>(spec.size);
+      activations += static_cast<double>(model::LayerActivations::floats(model, spec.kind, B, T, attention));
+    }
+    const int in_flight = std::min(pp - s, per_replica);  // 1F1B: stage s holds P - s micro-batches
+    most = std::max(most, 4.0 * (4 * params + in_flight * activations));
+  }
+  return most;
+}
 
 void TrainConfig::validate(int workers) const {
   model.validate();
@@ -41,6 +81,11 @@ void TrainConfig::validate(int workers) const {
   require(layer_costs.empty() || static_cast<int>(layer_costs.size()) == model.num_layers(),
           "layer costs: " + std::to_string(layer_costs.size()) + " given for a model of " +
               std::to_string(model.num_layers()) + " layers");
+  const double need = worker_bytes(), have = physical_memory_bytes();
+  require(have == 0 || need <= have,
+          "the model needs about " + gib(need) + " per worker (parameters, gradients and AdamW " +
+              "moments of its stage, activations of the micro-batches in flight) but this " +
+              "machine has " + gib(have) + ": use a smaller model or --micro-batch, or more --pp");
 }
 
 std::vector<double> stage_balance_costs(const TrainConfig& cfg) {

@@ -10,6 +10,7 @@
 #include "parcae/runtime/messages.hpp"
 #include "parcae/runtime/mpi_transport.hpp"
 #include "parcae/runtime/step_runner.hpp"
+#include "parcae/runtime/waiting.hpp"
 
 namespace parcae::runtime {
 namespace {
@@ -64,17 +65,28 @@ void run_coordinator(const TrainConfig& cfg, bool has_val, MPI_Comm world, Progr
   int size = 0;
   MPI_Comm_size(world, &size);
   const auto layout = Layout::dense(size - 1, cfg.dp, cfg.pp);
-  Groups groups(world);
+  const Patience patience{cfg.stall_seconds, world};
+  Groups groups(world, 1, patience);
   groups.regroup(layout);  // collective over the world: the coordinator takes part, inactive
   std::vector<int> reporters;
   for (int r = 0; r < cfg.dp; ++r) reporters.push_back(layout.rank_of(r, cfg.pp - 1));
+  // While it waits for a report, the coordinator hears the workers' waiting
+  // notices: a rank someone waits for and nobody hears from fails the job.
+  StallWatch stalls(patience);
+  const auto report_from = [&](int source, auto kind) {
+    const double since = MPI_Wtime();
+    auto report = receive<decltype(kind)>(source, world, nullptr,
+                                          [&] { stalls.check({source}, since); });
+    stalls.heard(source);
+    return report;
+  };
   for (int step = 0; step < cfg.steps; ++step) {
     StepReport total;
-    for (int source : reporters) merge(total, receive<StepReport>(source, world));
+    for (int source : reporters) merge(total, report_from(source, StepReport{}));
     log.step(total);
     if (has_val && eval_due(cfg, step)) {
       EvalReport eval;
-      for (int source : reporters) merge(eval, receive<EvalReport>(source, world));
+      for (int source : reporters) merge(eval, report_from(source, EvalReport{}));
       log.eval(eval);
     }
   }
@@ -101,7 +113,7 @@ std::vector<StepReport> run_job(const TrainConfig& cfg, const TrainData& data, s
     log.finish();
     return log.history();
   }
-  Groups groups(MPI_COMM_WORLD);
+  Groups groups(MPI_COMM_WORLD, 1, Patience{cfg.stall_seconds});
   MpiReporter reporter(MPI_COMM_WORLD);
   run_worker(cfg, data, groups, reporter);
   if (!groups.active()) wait_until_released(MPI_COMM_WORLD);

@@ -1,5 +1,6 @@
 // Seeded synthetic availability traces (see generator.hpp for the model).
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 #include "parcae/error.hpp"
@@ -58,6 +59,16 @@ void validate(const GeneratorParams& p) {
   require(p.preempt_hazard >= 0, "preempt-hazard", "must not be negative");
   require(p.alloc_batch_mean >= 1, "alloc-batch", "must be at least 1");
   require(p.preempt_batch_mean >= 1, "preempt-batch", "must be at least 1");
+  // The expected events, each interval's adds and removes capped by the
+  // capacity: checked before generating, so the trace fits in memory.
+  const double per_interval =
+      std::min<double>(p.capacity, p.alloc_rate * p.capacity * p.alloc_batch_mean) +
+      std::min<double>(p.capacity, p.preempt_hazard * p.capacity * p.preempt_batch_mean);
+  const double events = p.initial + per_interval * (p.intervals - 1);
+  require(events <= kMaxGeneratedEvents, "intervals",
+          "about " + std::to_string(static_cast<long long>(events)) +
+              " events expected, more than " + std::to_string(kMaxGeneratedEvents) +
+              ": fewer --intervals, a smaller --capacity or lower rates");
 }
 
 Trace generate_trace(const GeneratorParams& p) {
@@ -67,7 +78,7 @@ Trace generate_trace(const GeneratorParams& p) {
   LiveNodes live;
   for (int i = 0; i < p.initial; ++i) trace.events.push_back({0, EventKind::add, live.add()});
 
-  const auto interval_ms = static_cast<std::int64_t>(p.interval_s * 1000.0);
+  const auto interval_ms = std::max<std::int64_t>(1, std::llround(p.interval_s * 1000.0));
   for (int k = 1; k < p.intervals; ++k) {
     const int alive = live.size();
     const int removal_events = rng.poisson(p.preempt_hazard * alive);

@@ -9,6 +9,7 @@
 
 #include "parcae/error.hpp"
 #include "parcae/trace/trace.hpp"
+#include "parcae/util/input_file.hpp"
 #include "parcae/util/text.hpp"
 
 namespace parcae::trace {
@@ -67,6 +68,7 @@ Trace parse_trace(std::istream& in, const std::string& source_name) {
   EventChecker checker(source_name);
   std::string raw;
   long line = 0;
+  util::skip_bom(in);  // else the first timestamp reads as "\xEF\xBB\xBF0"
   while (std::getline(in, raw)) {
     ++line;
     const std::string_view text = trim(raw);
@@ -92,8 +94,7 @@ Trace parse_trace(std::istream& in, const std::string& source_name) {
 }
 
 Trace read_trace_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open trace file");
+  auto in = util::open_input(path, "trace file");
   return parse_trace(in, path);
 }
 

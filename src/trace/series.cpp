@@ -17,6 +17,16 @@ Series discretise(const Trace& trace, double interval_s) {
   const auto index_of = [&](std::int64_t t) {
     return static_cast<std::size_t>(std::floor(static_cast<double>(t) / interval_ms));
   };
+  // Checked before allocating: timestamps near 2^63 or a microsecond interval
+  // would ask for more intervals than any memory holds.
+  const double count = std::floor(static_cast<double>(trace.events.back().time_ms) / interval_ms) + 1;
+  if (count > static_cast<double>(kMaxIntervals)) {
+    std::ostringstream what;
+    what << trace.source << ": the last event at " << trace.events.back().time_ms << " ms makes "
+         << count << " intervals of " << interval_s << " s, more than " << kMaxIntervals
+         << ": use a longer --interval-seconds";
+    throw InputError(what.str());
+  }
   series.intervals.resize(index_of(trace.events.back().time_ms) + 1);
   for (const auto& e : trace.events) {
     auto& slot = series.intervals[index_of(e.time_ms)];

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -15,12 +16,38 @@ IoError os_error(const std::string& path, const char* what, int err) {
   return IoError(path + ": " + what + ": " + std::strerror(err));
 }
 
+// The temporaries alive in this process, for remove_temporaries() in a signal
+// handler: lock-free slots holding the AtomicFiles' own (stable) name buffers.
+constexpr int kSlots = 64;
+std::atomic<const char*> live_temporaries[kSlots];
+
+void track(const char* name) {
+  for (auto& slot : live_temporaries) {
+    const char* empty = nullptr;
+    if (slot.compare_exchange_strong(empty, name)) return;
+  }  // more than kSlots at once: that one is not removed by a signal
+}
+
+void untrack(const char* name) {
+  for (auto& slot : live_temporaries) {
+    const char* mine = name;
+    if (slot.compare_exchange_strong(mine, nullptr)) return;
+  }
+}
+
 }  // namespace
+
+void remove_temporaries() noexcept {
+  for (auto& slot : live_temporaries) {
+    if (const char* name = slot.load()) ::unlink(name);
+  }
+}
 
 AtomicFile::AtomicFile(std::string path)
     : path_(std::move(path)), tmp_(path_ + ".tmp." + std::to_string(::getpid())) {
   fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd_ < 0) throw os_error(path_, "cannot create a temporary beside it", errno);
+  track(tmp_.c_str());
 }
 
 AtomicFile::~AtomicFile() {
@@ -31,6 +58,7 @@ void AtomicFile::discard() noexcept {
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
   ::unlink(tmp_.c_str());
+  untrack(tmp_.c_str());
 }
 
 void AtomicFile::write(std::string_view bytes) {
@@ -47,13 +75,18 @@ void AtomicFile::write(std::string_view bytes) {
   }
 }
 
-void AtomicFile::commit() {
-  if (fd_ < 0) throw IoError(path_ + ": commit after commit or failure");
+void AtomicFile::sync() {
+  if (fd_ < 0) throw IoError(path_ + ": sync after commit or failure");
   if (::fsync(fd_) != 0) {
     const int err = errno;
     discard();
     throw os_error(path_, "fsync failed", err);
   }
+}
+
+void AtomicFile::commit() {
+  if (fd_ < 0) throw IoError(path_ + ": commit after commit or failure");
+  sync();
   const int closed = ::close(fd_);
   fd_ = -1;
   if (closed != 0) {
@@ -67,6 +100,7 @@ void AtomicFile::commit() {
     throw os_error(path_, "rename into place failed", err);
   }
   committed_ = true;
+  untrack(tmp_.c_str());
   sync_parent_directory(path_);
 }
 

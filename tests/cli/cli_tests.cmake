@@ -29,7 +29,7 @@ parcae_cli_test(trace_unknown_option 2 "unrecognised option '--bogus'" trace sho
 parcae_cli_test(trace_missing_file 2 "/nonexistent.csv: cannot open" trace show /nonexistent.csv)
 parcae_cli_test(trace_bad_line 2 "bad_op.csv:3: unknown op 'delete'"
   trace show ${PARCAE_CLI_DATA}/bad_op.csv)
-parcae_cli_test(trace_bad_config 2 "cannot open 'nope.ini'" trace show x.csv --config nope.ini)
+parcae_cli_test(trace_bad_config 2 "nope.ini: cannot open config file" trace show x.csv --config nope.ini)
 parcae_cli_shared_test(trace_config_file 0 "\"intervals\": 60"
   trace show --config ${PARCAE_CLI_DATA}/show_window.ini)
 parcae_cli_test(trace_gen_bad_param 2 "--capacity: .0. is outside .1, 100000." trace gen --capacity 0)
@@ -44,7 +44,7 @@ parcae_cli_shared_test(trace_show_window_json 0 "\"n_min\": 14"
   trace show ${PARCAE_TRACE} --start-hour 10 --end-hour 11 --json)
 parcae_cli_shared_test(trace_fit 0 "--alloc-rate 0.0152" trace fit ${PARCAE_TRACE})
 
-parcae_cli_test(data_missing_text 2 "--text: cannot open 'nope.txt'"
+parcae_cli_test(data_missing_text 2 "nope.txt: cannot open text file"
   data prepare --text nope.txt --out /tmp/parcae_cli_never.bin)
 parcae_cli_test(data_no_action 2 "usage: parcae data prepare" data)
 parcae_cli_shared_test(data_prepare 0 "[0-9]+ tokens"
@@ -69,7 +69,7 @@ parcae_cli_shared_test(simulate_reproduces_reactive 0 "1171346.2"
   simulate --trace ${PARCAE_TRACE} --profile ${PARCAE_GPT15} --policies ideal,reactive)
 parcae_cli_shared_test(plan_more_instances_than_nodes 2 "--dp x --pp = 32 > --nodes 7"
   plan --profile ${PARCAE_GPT15} --nodes 7 --dp 4 --pp 8 --future "7,0,0")
-parcae_cli_shared_test(simulate_missing_profile 2 "cannot open profile 'nope_profile.csv'"
+parcae_cli_shared_test(simulate_missing_profile 2 "nope_profile.csv: cannot open profile"
   simulate --trace ${PARCAE_TRACE} --profile nope_profile.csv)
 parcae_cli_shared_test(simulate_missing_trace 2 "nope_trace.csv: cannot open trace file"
   simulate --trace nope_trace.csv --profile ${PARCAE_GPT15})

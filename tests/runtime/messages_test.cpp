@@ -73,10 +73,15 @@ TEST(Messages, MigrationReportRoundTrips) {
   expect_round_trip(MigrationReport{12, 0.625, 1 << 30, 3, 0.5});
 }
 
+TEST(Messages, WaitingNoticeRoundTrips) {
+  expect_round_trip(WaitingNotice{{3, 7, 12}, 5.25});
+  expect_round_trip(WaitingNotice{});
+}
+
 TEST(Messages, EveryKindHasItsOwnTag) {
   const Tag tags[] = {kTagOf<StepReport>,          kTagOf<EvalReport>,       kTagOf<Release>,
-                      kTagOf<ProfileMeasurements>, kTagOf<AllreduceFigures>, kTagOf<ControlMessage>,
-                      kTagOf<MigrationReport>};
+                      kTagOf<ProfileMeasurements>, kTagOf<AllreduceFigures>, kTagOf<WaitingNotice>,
+                      kTagOf<ControlMessage>,      kTagOf<MigrationReport>};
   for (std::size_t i = 0; i < std::size(tags); ++i)
     for (std::size_t j = i + 1; j < std::size(tags); ++j) EXPECT_NE(tags[i], tags[j]);
 }

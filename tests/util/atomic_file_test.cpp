@@ -3,40 +3,20 @@
 #include "parcae/util/atomic_file.hpp"
 
 #include <gtest/gtest.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
-#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "test_support.hpp"
+
 namespace fs = std::filesystem;
 using parcae::IoError;
+using parcae::testing::slurp;
+using parcae::testing::TempDir;
 using parcae::util::AtomicFile;
 using parcae::util::write_file_atomically;
-
-namespace {
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char name[] = "/tmp/parcae_atomic_XXXXXX";
-    path = ::mkdtemp(name);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string file(const char* name) const { return (path / name).string(); }
-  int entries() const { return static_cast<int>(std::distance(fs::directory_iterator(path), {})); }
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-}  // namespace
 
 TEST(AtomicFile, ReplacesTheTargetOnlyOnCommit) {
   TempDir dir;
@@ -81,20 +61,13 @@ TEST(AtomicFile, WriteErrorKeepsTheTargetAndRemovesTheTemporary) {
   TempDir dir;
   const auto path = dir.file("out.bin");
   write_file_atomically(path, "saved");
-  rlimit saved{};
-  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &saved), 0);
-  const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
-  rlimit small = saved;
-  small.rlim_cur = 4096;
-  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
   std::string error;
   try {
+    const parcae::testing::FileSizeLimit limit(4096);
     write_file_atomically(path, std::string(10000, 'x'));
   } catch (const IoError& e) {
     error = e.what();
   }
-  ::setrlimit(RLIMIT_FSIZE, &saved);
-  std::signal(SIGXFSZ, old_handler);
   EXPECT_NE(error.find(path + ": write failed"), std::string::npos) << error;
   EXPECT_EQ(slurp(path), "saved");
   EXPECT_EQ(dir.entries(), 1);

@@ -31,6 +31,9 @@ struct TokenData {
 // Throws InputError naming the file for a missing, truncated or foreign file.
 TokenData read_token_file(const std::string& path);
 
+// The file's bytes: header and tokens.
+std::string token_file_bytes(const TokenData& data);
+
 // Writes atomically (util::AtomicFile): an existing file is replaced whole or
 // not at all; an OS failure throws IoError naming the path.
 void write_token_file(const std::string& path, const TokenData& data);

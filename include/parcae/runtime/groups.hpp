@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "parcae/runtime/layout.hpp"
+#include "parcae/runtime/waiting.hpp"
 
 namespace parcae::runtime {
 
@@ -18,8 +19,13 @@ class Groups {
  public:
   // Worker w of the layout (1-based) is world rank w - 1 + first_worker_rank:
   // 1 normally (rank 0 coordinates), 0 when a lone process plays both roles.
-  explicit Groups(MPI_Comm world, int first_worker_rank = 1)
-      : world_(world), first_worker_(first_worker_rank) {}
+  // A regroup first waits (politely) for every rank of the world, and fails
+  // naming what it waited for after patience.stall_s: MPI_Comm_split itself
+  // would wait forever for a rank that stopped.
+  explicit Groups(MPI_Comm world, int first_worker_rank = 1, Patience patience = {})
+      : world_(world), first_worker_(first_worker_rank), patience_(patience) {
+    patience_.world = world;
+  }
   ~Groups();
   Groups(const Groups&) = delete;
   Groups& operator=(const Groups&) = delete;
@@ -46,6 +52,7 @@ class Groups {
 
   MPI_Comm world_;
   int first_worker_;
+  Patience patience_;
   std::optional<Placement> placement_;
   int dp_ = 0, pp_ = 0;
   MPI_Comm active_ = MPI_COMM_NULL;

@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -33,6 +34,7 @@ enum class Tag : int {
   allreduce_figures = 9005,     // bench pipeline: rank 1's allreduce timing -> rank 0
   control = 9006,               // elastic: coordinator -> every worker, one per decision
   migration_report = 9007,      // elastic: every worker -> coordinator, after a decision
+  waiting_notice = 9008,        // a worker waiting long -> coordinator (waiting.hpp)
 };
 
 const char* tag_name(Tag tag);
@@ -129,6 +131,13 @@ struct MigrationReport {
   bool operator==(const MigrationReport&) const = default;
 };
 
+// A worker has waited `waited_s` for these world ranks and still waits.
+struct WaitingNotice {
+  std::vector<int> waiting_for;
+  double waited_s = 0;
+  bool operator==(const WaitingNotice&) const = default;
+};
+
 template <typename M>
 inline constexpr Tag kTagOf = M::no_tag_declared_for_this_type;
 template <>
@@ -145,6 +154,8 @@ template <>
 inline constexpr Tag kTagOf<ControlMessage> = Tag::control;
 template <>
 inline constexpr Tag kTagOf<MigrationReport> = Tag::migration_report;
+template <>
+inline constexpr Tag kTagOf<WaitingNotice> = Tag::waiting_notice;
 
 // --- bytes ----------------------------------------------------------------------
 
@@ -251,6 +262,8 @@ void encode(Encoder& e, const ControlMessage& m);
 void decode(Decoder& d, ControlMessage& m);
 void encode(Encoder& e, const MigrationReport& m);
 void decode(Decoder& d, MigrationReport& m);
+void encode(Encoder& e, const WaitingNotice& m);
+void decode(Decoder& d, WaitingNotice& m);
 
 template <typename M>
 Bytes encode_message(const M& message) {
@@ -270,13 +283,14 @@ M decode_message(const Bytes& bytes) {
 
 // --- over MPI ---------------------------------------------------------------------
 
-// Waits for a request without burning the core a training rank needs: tests
-// it, sleeping a millisecond between tests.
-void wait_politely(MPI_Request& request);
+// While a receive waits: called about every 100 ms (the coordinator checks
+// for stalled ranks there; it may throw to give up the wait).
+using WhileWaiting = std::function<void()>;
 
 // The bytes of the next message under `tag` from `source` (or MPI_ANY_SOURCE),
 // received politely (MPI_Iprobe + short sleep). `from` gets the sender's rank.
-Bytes receive_bytes(int source, Tag tag, MPI_Comm comm, int* from = nullptr);
+Bytes receive_bytes(int source, Tag tag, MPI_Comm comm, int* from = nullptr,
+                    const WhileWaiting& while_waiting = {});
 void send_bytes(const Bytes& bytes, int to, Tag tag, MPI_Comm comm);
 
 template <typename M>
@@ -285,8 +299,8 @@ void send(const M& message, int to, MPI_Comm comm) {
 }
 
 template <typename M>
-M receive(int source, MPI_Comm comm, int* from = nullptr) {
-  return decode_message<M>(receive_bytes(source, kTagOf<M>, comm, from));
+M receive(int source, MPI_Comm comm, int* from = nullptr, const WhileWaiting& while_waiting = {}) {
+  return decode_message<M>(receive_bytes(source, kTagOf<M>, comm, from, while_waiting));
 }
 
 // Collective over `comm`: every rank gets root's message (politely, as above).

@@ -28,6 +28,8 @@ class ProgressLog {
   // finish() writes them atomically (util::AtomicFile): an earlier file is
   // never lost to a run that dies, and a dead run leaves no temporary behind.
   ProgressLog(const TrainConfig& cfg, std::ostream& out);
+  // Throws std::runtime_error naming the step when its loss or gradient norm
+  // is not finite (the run has diverged: exit 1).
   void step(const StepReport& merged);
   void eval(const EvalReport& merged);
   void finish();

@@ -33,6 +33,9 @@ struct TrainConfig {
   int log_every = 10;
   int eval_every = 0;    // 0 = only at the end
   int eval_batches = 8;  // micro-batches of validation data per evaluation
+  // A rank that makes no progress for this long fails the job (waiting.hpp):
+  // generous, far above any step's computation between two messages.
+  double stall_seconds = 600;
   std::string metrics_path;
   // Per-layer cost to balance pipeline stages by (measured forward + backward);
   // empty = estimated from the model's shape (forward FLOPs per token).
@@ -47,7 +50,12 @@ struct TrainConfig {
 
   int micro_batches() const { return global_batch / model.micro_batch; }
   // Throws InputError (naming the option) for an impossible job on `workers` ranks.
+  // Also: the largest stage must fit in this machine's memory (worker_bytes).
   void validate(int workers) const;
+  // Bytes the busiest worker holds at most: its stage's parameters, gradients
+  // and AdamW moments (16 bytes a parameter) and the activations of the
+  // micro-batches 1F1B keeps in flight on it.
+  double worker_bytes() const;
 };
 
 // Replica r's share of a step's M micro-batches: a contiguous run, the first

@@ -28,7 +28,9 @@ struct GeneratorParams {
   std::uint64_t seed = 1;
 };
 
-// Throws InputError on an impossible parameter (capacity < 1, rates < 0, ...).
+// Throws InputError on an impossible parameter (capacity < 1, rates < 0, ...)
+// or one that would generate more than kMaxGeneratedEvents events (expected).
+inline constexpr long kMaxGeneratedEvents = 20'000'000;
 void validate(const GeneratorParams& params);
 
 Trace generate_trace(const GeneratorParams& params);

@@ -24,6 +24,9 @@ struct Series {
 
 // Interval k covers [k*interval_s, (k+1)*interval_s); N starts at 0 and
 // N_k = N_{k-1} + n_in - n_out. The last event opens the last interval.
+// Throws InputError when the trace would span more than kMaxIntervals (19
+// years of minutes; 120 MB of intervals).
+inline constexpr long kMaxIntervals = 10'000'000;
 Series discretise(const Trace& trace, double interval_s = 60.0);
 
 // Intervals [start_hour*3600/interval_s, end_hour*3600/interval_s). The

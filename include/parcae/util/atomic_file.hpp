@@ -24,6 +24,9 @@ class AtomicFile {
 
   // Appends bytes (all of them, or throws IoError: ENOSPC, EIO, ...).
   void write(std::string_view bytes);
+  // Makes the bytes written so far durable (fsync), without renaming: a
+  // command with several outputs syncs them all before committing any.
+  void sync();
   // Makes the bytes durable and atomically replaces `path` with them.
   void commit();
 
@@ -41,6 +44,10 @@ class AtomicFile {
 
 // The whole of `bytes` into `path`, atomically (an AtomicFile written once).
 void write_file_atomically(const std::string& path, std::string_view bytes);
+
+// Unlinks the temporaries of every AtomicFile alive in this process: for a
+// signal handler that ends the process (async-signal-safe: unlink only).
+void remove_temporaries() noexcept;
 
 // fsync of the folder that holds `path`, so a rename into it survives a crash.
 void sync_parent_directory(const std::string& path);
