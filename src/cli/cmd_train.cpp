@@ -131,8 +131,10 @@ std::optional<Job> setup(int argc, char** argv, MpiJob& job) {
   j.elastic = elastic_config_from(vm);
   if (j.elastic) elastic::validate(*j.elastic, j.cfg, job.size - 1);
   job.stall_seconds = j.cfg.stall_seconds;
-  // The metrics file is written at the end (by rank 0); its path is checked now.
-  auto outputs = check_outputs(vm, {"data", "val-data"}, {{"metrics"}});
+  // The metrics file and the elastic timeline are written at the end (by rank
+  // 0); their paths are checked now, against each other and every input.
+  auto outputs = check_outputs(vm, {"data", "val-data", "trace", "profile"},
+                               {{"metrics"}, {"timeline"}});
   outputs.input("--val-data", j.cfg.val_path);
   apply_threads_option(vm);
   j.data = runtime::load_train_data(j.cfg);

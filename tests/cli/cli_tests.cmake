@@ -80,3 +80,11 @@ parcae_cli_shared_test(bench_optimizer 0 "\"median_ms\""
 parcae_cli_test(bench_gemm 0 "\"gflops\"" bench gemm --m 128 --n 128 --k 128 --repeats 3 --json)
 parcae_cli_test(bench_step 0 "\"ratio_to_sgemm\"" bench step --model tiny --json)
 parcae_cli_test(bench_unknown_target 2 "unknown target 'nope'" bench nope)
+
+# Every command and subcommand with hostile values for every numeric and path
+# option its --help lists (NaN, inf, -1, 1e18, 2^63, a folder, /dev/full, an
+# input as output, ...): exit 0 or 2, never a signal or a hang, nothing that
+# existed changed by a failed run (issue 10). About 1800 runs in a minute.
+add_test(NAME cli.hostile_options
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/hostile_options.py $<TARGET_FILE:parcae>)
+set_tests_properties(cli.hostile_options PROPERTIES TIMEOUT 300 RUN_SERIAL TRUE)
