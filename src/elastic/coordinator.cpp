@@ -16,6 +16,7 @@
 #include "parcae/liveput/predictor_forecaster.hpp"
 #include "parcae/predict/predictor.hpp"
 #include "parcae/runtime/groups.hpp"
+#include "parcae/runtime/waiting.hpp"
 #include "parcae/trace/trace.hpp"
 #include "parcae/util/atomic_file.hpp"
 
@@ -103,6 +104,19 @@ class Coordinator {
   double interval_seconds(const LiveCosts& costs) const;
 
   void broadcast(const ControlMessage& m) { runtime::broadcast(m, 0, world_); }
+  // A report from `source` (or any of `waiting_for` with MPI_ANY_SOURCE),
+  // hearing the workers' waiting notices meanwhile: a rank that stopped fails
+  // the job by name after --stall-seconds (runtime::StallWatch).
+  template <typename M>
+  M receive_watched(int source, const std::vector<int>& waiting_for, int* from = nullptr) {
+    const double since = MPI_Wtime();
+    int sender = source;
+    auto m = runtime::receive<M>(source, world_, &sender,
+                                 [&] { stalls_.check(waiting_for, since); });
+    stalls_.heard(sender);
+    if (from != nullptr) *from = sender;
+    return m;
+  }
   double collect_migration(std::int64_t epoch);
   void collect_steps(const runtime::Layout& layout, std::int64_t first, int steps);
   void record(const nlohmann::json& j) {
@@ -127,7 +141,9 @@ class Coordinator {
   std::unique_ptr<liveput::Forecaster> forecaster_;
   Controller controller_;
   std::optional<util::AtomicFile> timeline_;
-  runtime::Groups groups_{world_};
+  runtime::Patience patience_{cfg_.stall_seconds, world_};
+  runtime::Groups groups_{world_, 1, patience_};
+  runtime::StallWatch stalls_{patience_};
   ControlMessage last_;  // the last decision sent
   std::int64_t epoch_ = 0, step_ = 0;
   ElasticSummary summary_;
@@ -145,8 +161,12 @@ double Coordinator::interval_seconds(const LiveCosts& costs) const {
 
 double Coordinator::collect_migration(std::int64_t epoch) {
   double slowest = 0;
-  for (int w = 0; w < workers_; ++w) {
-    const auto r = runtime::receive<runtime::MigrationReport>(MPI_ANY_SOURCE, world_);
+  std::vector<int> missing;
+  for (int rank = 1; rank <= workers_; ++rank) missing.push_back(rank);
+  while (!missing.empty()) {
+    int from = 0;
+    const auto r = receive_watched<runtime::MigrationReport>(MPI_ANY_SOURCE, missing, &from);
+    std::erase(missing, from);
     if (r.epoch != epoch) throw std::logic_error("elastic: a migration report of another epoch");
     slowest = std::max(slowest, r.seconds);
   }
@@ -159,7 +179,7 @@ void Coordinator::collect_steps(const runtime::Layout& layout, std::int64_t firs
   for (std::int64_t step = first; step < first + steps; ++step) {
     StepReport total;
     for (int source : reporters)
-      runtime::merge(total, runtime::receive<StepReport>(source, world_));
+      runtime::merge(total, receive_watched<StepReport>(source, {source}));
     log_.step(total);
     summary_.steps.push_back(total);
     if (!std::isfinite(total.loss_sum)) {
@@ -171,7 +191,7 @@ void Coordinator::collect_steps(const runtime::Layout& layout, std::int64_t firs
     if (data_has_val_ && runtime::eval_due(cfg_, static_cast<int>(step))) {
       runtime::EvalReport eval;
       for (int source : reporters)
-        runtime::merge(eval, runtime::receive<runtime::EvalReport>(source, world_));
+        runtime::merge(eval, receive_watched<runtime::EvalReport>(source, {source}));
       log_.eval(eval);
     }
   }

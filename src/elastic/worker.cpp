@@ -26,7 +26,11 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 ElasticWorker::ElasticWorker(const runtime::TrainConfig& cfg, const runtime::TrainData& data,
                              MPI_Comm world)
-    : cfg_(cfg), data_(data), world_(world), groups_(world), reporter_(world) {
+    : cfg_(cfg),
+      data_(data),
+      world_(world),
+      groups_(world, 1, runtime::Patience{cfg.stall_seconds, world}),
+      reporter_(world) {
   MPI_Comm_rank(world_, &rank_);
 }
 

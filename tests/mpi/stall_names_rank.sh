@@ -2,12 +2,14 @@
 # stall_names_rank.sh PARCAE VICTIM: a 1 x 3 pipeline on ranks 1..3 with a
 # 3-second stall deadline; world rank VICTIM is SIGSTOPped mid-run. The job
 # must fail (exit 1) within 30 s, naming that rank and no other, instead of
-# waiting for it forever.
+# waiting for it forever. Options after VICTIM replace the layout (--pp 3):
+# `--elastic ...` checks the elastic coordinator the same way.
 set -uo pipefail
-parcae=$1; victim=$2
+parcae=$1; victim=$2; shift 2
+layout=${*:-"--pp 3"}
 out=$(mktemp); trap 'rm -f "$out"' EXIT
 "${MPIRUN:-mpirun}" -np 4 --oversubscribe "$parcae" train --model tiny --steps 100000 \
-  --global-batch 4 --micro-batch 2 --pp 3 --log-every 100000 --stall-seconds 3 >"$out" 2>&1 &
+  --global-batch 4 --micro-batch 2 $layout --log-every 100000 --stall-seconds 3 >"$out" 2>&1 &
 job=$!
 pid=""
 for _ in $(seq 100); do  # the rank's process, once mpirun has started it
