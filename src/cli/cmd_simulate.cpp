@@ -65,6 +65,9 @@ void add_cost_model_options(po::options_description& options) {
       ("optimizer", po::value<std::string>()->default_value("auto"),
        "targets the optimizer weighs: exact (every configuration), scaled (the throughput "
        "frontier and the current pipeline depth), auto (exact up to 64 instances, scaled beyond)")
+      ("scaled-slack", number(closed(0.0, 1.0))->default_value(liveput::TransitionOptions{}.scaled_slack),
+       "scaled optimizer: also weigh configurations within this fraction of the best throughput "
+       "on as many instances")
       ("repartition-transfer", po::value<std::string>()->default_value("sum"),
        "re-partition transfer: sum (one stream, the artifact's intent), max (stages receive in parallel), "
        "last (the artifact's flaw: only the last stage is charged)");
@@ -164,6 +167,7 @@ liveput::TransitionOptions transition_options_from(const po::variables_map& vm) 
   else if (name == "scaled") o.targets = liveput::TargetSet::scaled;
   else if (name == "auto") o.targets = liveput::TargetSet::automatic;
   else throw InputError("--optimizer: unknown '" + name + "' (exact, scaled or auto)");
+  o.scaled_slack = vm["scaled-slack"].as<double>();
   return o;
 }
 

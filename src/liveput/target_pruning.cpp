@@ -29,14 +29,23 @@ std::vector<bool> undominated(std::span<const int> instances, std::span<const do
   return keep;
 }
 
-std::vector<std::vector<int>> scaled_targets(const CostModel& model) {
+std::vector<std::vector<int>> scaled_targets(const CostModel& model, double slack) {
   const auto& configs = model.configs();
   std::vector<int> inst;
   std::vector<double> thr;
   for (Config c : configs) inst.push_back(c.instances()), thr.push_back(model.samples_per_s(c));
   std::vector<bool> front = undominated(inst, thr);
-  // best(N) breaks ties by its own scan order: keep whichever it picks.
+  // Near the frontier: within `slack` of the best throughput on as many
+  // instances. A shallower pipeline with more replicas loses a little
+  // throughput and gains cheap intra-stage moves when instances go.
   const int most = inst.empty() ? 0 : *std::max_element(inst.begin(), inst.end());
+  std::vector<double> best_upto(most + 1, 0.0);
+  for (std::size_t t = 0; t < configs.size(); ++t)
+    best_upto[inst[t]] = std::max(best_upto[inst[t]], thr[t]);
+  for (int k = 1; k <= most; ++k) best_upto[k] = std::max(best_upto[k], best_upto[k - 1]);
+  for (std::size_t t = 0; t < configs.size(); ++t)
+    if (thr[t] >= (1.0 - slack) * best_upto[inst[t]]) front[t] = true;
+  // best(N) breaks ties by its own scan order: keep whichever it picks.
   for (int n = 1; n <= most; ++n) {
     const auto it = std::find(configs.begin(), configs.end(), model.best_config(n));
     if (it != configs.end()) front[it - configs.begin()] = true;

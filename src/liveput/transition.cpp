@@ -77,7 +77,7 @@ TransitionTable::TransitionTable(const CostModel& model, TransitionOptions optio
   all_targets_.resize(model.configs().size());
   std::iota(all_targets_.begin(), all_targets_.end(), 0);
   if (options_.targets != TargetSet::exact) {
-    scaled_targets_ = scaled_targets(model);
+    scaled_targets_ = scaled_targets(model, options_.scaled_slack);
     for (const auto& list : scaled_targets_) {
       scaled_member_.emplace_back(model.configs().size(), 0);
       for (int t : list) scaled_member_.back()[t] = 1;

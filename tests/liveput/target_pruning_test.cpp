@@ -118,7 +118,7 @@ TEST(TargetPruning, ScaledPlansAreExactlyValuedAndNearTheOptimum) {
   }
   ASSERT_GT(cases, 500);
   // A loose floor; the measured loss on real traces is in docs/liveput.md.
-  EXPECT_GT(got, 0.97 * best) << got / best;
+  EXPECT_GT(got, 0.985 * best) << got / best;  // measured 0.9904 at the default slack 0.05
   std::cout << "scaled / exact over " << cases << " cases: " << got / best << "\n";
 }
 

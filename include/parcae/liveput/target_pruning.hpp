@@ -28,7 +28,9 @@ enum class TargetSet { exact, scaled, automatic };
 std::vector<bool> undominated(std::span<const int> instances, std::span<const double> throughput);
 
 // Per configuration index (and, at index configs().size(), for not training):
-// the sorted target indices the scaled optimizer considers from it.
-std::vector<std::vector<int>> scaled_targets(const CostModel& model);
+// the sorted target indices the scaled optimizer considers from it: the
+// frontier, every configuration within `slack` (a fraction) of the best
+// throughput on as many instances, and the current pipeline depth.
+std::vector<std::vector<int>> scaled_targets(const CostModel& model, double slack = 0.0);
 
 }  // namespace parcae::liveput

@@ -48,6 +48,7 @@ struct TransitionOptions {
   // target must fit in at most `exact_up_to` instances, scaled beyond.
   TargetSet targets = TargetSet::automatic;
   int exact_up_to = 64;
+  double scaled_slack = 0.05;  // see scaled_targets
 };
 
 class TransitionTable {
