@@ -78,10 +78,10 @@ int run_plan(int argc, char** argv) {
   const liveput::CostModel model = cost_model_from(vm);
   int most = n;
   for (const auto& iv : future) most = std::max(most, iv.n);
-  check_planning_size(model, most);
+  check_planning_size(model, most, transition_options_from(vm));
   if (current.training() && model.samples_per_s(current) <= 0.0)
     throw InputError("--dp/--pp: " + name(current) + " is not a feasible configuration of the profile");
-  liveput::TransitionTable table(model);
+  liveput::TransitionTable table(model, transition_options_from(vm));
   const liveput::Plan p = liveput::plan_with_alternatives(table, {n, current, pending}, future);
   const int top = std::max(0, vm["top"].as<int>());
 

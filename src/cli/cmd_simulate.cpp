@@ -62,6 +62,12 @@ void add_cost_model_options(po::options_description& options) {
       ("spares-in-job", po::value<bool>()->default_value(false),
        "spares are parked ranks of the running job: only newly allocated instances need a "
        "re-rendezvous (false: the artifact's rule, any instance joining the grid does)")
+      ("optimizer", po::value<std::string>()->default_value("auto"),
+       "targets the optimizer weighs: exact (every configuration), scaled (the throughput "
+       "frontier and the current pipeline depth), auto (exact up to 64 instances, scaled beyond)")
+      ("scaled-slack", number(closed(0.0, 1.0))->default_value(liveput::TransitionOptions{}.scaled_slack),
+       "scaled optimizer: also weigh configurations within this fraction of the best throughput "
+       "on as many instances")
       ("repartition-transfer", po::value<std::string>()->default_value("sum"),
        "re-partition transfer: sum (one stream, the artifact's intent), max (stages receive in parallel), "
        "last (the artifact's flaw: only the last stage is charged)");
@@ -154,17 +160,33 @@ liveput::CostModel cost_model_from(const po::variables_map& vm) {
   return CostModel(std::move(table), std::move(p2p), std::move(layers), k, space);
 }
 
-void check_planning_size(const liveput::CostModel& model, int nodes) {
+liveput::TransitionOptions transition_options_from(const po::variables_map& vm) {
+  liveput::TransitionOptions o;
+  const std::string name = vm["optimizer"].as<std::string>();
+  if (name == "exact") o.targets = liveput::TargetSet::exact;
+  else if (name == "scaled") o.targets = liveput::TargetSet::scaled;
+  else if (name == "auto") o.targets = liveput::TargetSet::automatic;
+  else throw InputError("--optimizer: unknown '" + name + "' (exact, scaled or auto)");
+  o.scaled_slack = vm["scaled-slack"].as<double>();
+  return o;
+}
+
+void check_planning_size(const liveput::CostModel& model, int nodes,
+                         const liveput::TransitionOptions& options) {
   if (nodes > kMaxPlannedInstances)
     throw InputError("the planner is asked about " + std::to_string(nodes) +
                      " instances, more than " + std::to_string(kMaxPlannedInstances) +
                      " (its transition probabilities cost time in proportion to them)");
   const auto configs = std::count_if(model.configs().begin(), model.configs().end(),
                                      [&](const liveput::Config& c) { return c.instances() <= nodes; });
-  if (configs > kMaxPlannedConfigurations)
+  // The scaled optimizer weighs a few targets per configuration, not all of them.
+  const bool scaled = options.targets == liveput::TargetSet::scaled ||
+                      (options.targets == liveput::TargetSet::automatic && nodes > options.exact_up_to);
+  const long limit = scaled ? kMaxScaledConfigurations : kMaxPlannedConfigurations;
+  if (configs > limit)
     throw InputError(std::to_string(nodes) + " instances give " + std::to_string(configs) +
                      " (D, P) configurations to plan over, more than " +
-                     std::to_string(kMaxPlannedConfigurations) +
+                     std::to_string(limit) +
                      " (memory and time grow with their square and cube): lower --max-instances "
                      "or --max-pp");
 }
@@ -326,7 +348,7 @@ int run_simulate(int argc, char** argv) {
   const trace::Series series =
       trace::discretise(trace::read_trace_file(vm["trace"].as<std::string>()),
                         model.constants().interval_s);
-  check_planning_size(model, trace::summarise(series).n_max);
+  check_planning_size(model, trace::summarise(series).n_max, transition_options_from(vm));
 
   std::vector<Segment> segments;
   if (vm.count("segments")) {
@@ -353,7 +375,7 @@ int run_simulate(int argc, char** argv) {
       vm.count("predictor") ? vm["predictor"].as<std::string>() : predict::default_predictor_name(),
       popts);
 
-  liveput::TransitionTable table(model);
+  liveput::TransitionTable table(model, transition_options_from(vm));
   std::vector<Run> runs;
   for (const Segment& seg : segments) {
     Run run{seg, span_of(series, seg), {}, 0.0};

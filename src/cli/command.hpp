@@ -68,14 +68,17 @@ int bench_pipeline(int argc, char** argv);  // bench_pipeline.cpp
 int bench_migrate(int argc, char** argv);   // bench_migrate.cpp
 int bench_gemm(int argc, char** argv);      // bench_model.cpp
 int bench_step(int argc, char** argv);      // bench_model.cpp
+int bench_optimizer(int argc, char** argv); // bench_optimizer.cpp
 }  // namespace parcae::cli
 
-namespace parcae::liveput { class CostModel; }
+namespace parcae::liveput { class CostModel; struct TransitionOptions; }
 
 namespace parcae::cli {
 // The cost-model options shared by plan, simulate and bench (cmd_simulate.cpp).
 void add_cost_model_options(po::options_description& options);
 liveput::CostModel cost_model_from(const po::variables_map& vm);
+// --optimizer: which targets the optimizer weighs (target_pruning.hpp).
+liveput::TransitionOptions transition_options_from(const po::variables_map& vm);
 
 // Bounds on the liveput planner's work, checked before it starts. Measured
 // here: 330 configurations take 33 ms per decision and 2.5 KB per pair of
@@ -84,8 +87,12 @@ liveput::CostModel cost_model_from(const po::variables_map& vm);
 // within them, and layers in a cost model.
 inline constexpr int kMaxPlannedInstances = 2048;
 inline constexpr long kMaxPlannedConfigurations = 512;
+// The scaled optimizer (--optimizer scaled, or auto past 64 instances): 512
+// instances of a 50-layer model give ~2 300 configurations.
+inline constexpr long kMaxScaledConfigurations = 4096;
 inline constexpr int kMaxCostModelLayers = 2048;
 // Throws InputError when planning over `nodes` instances would pass them.
-void check_planning_size(const liveput::CostModel& model, int nodes);
+void check_planning_size(const liveput::CostModel& model, int nodes,
+                         const liveput::TransitionOptions& options);
 
 }  // namespace parcae::cli

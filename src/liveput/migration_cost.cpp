@@ -31,10 +31,17 @@ RestartKind MigrationCoster::restart_kind(Config from, int n_out, int alive, Con
 
 void MigrationCoster::costs_to_all(Config from, std::span<const int> survivors, int n_out,
                                    int alive, std::span<MigrationCost> out) {
+  all_.resize(model_->configs().size());
+  std::iota(all_.begin(), all_.end(), 0);
+  costs_to(from, survivors, n_out, alive, all_, out);
+}
+
+void MigrationCoster::costs_to(Config from, std::span<const int> survivors, int n_out, int alive,
+                               std::span<const int> targets, std::span<MigrationCost> out) {
   const CostModel& m = *model_;
   const auto& configs = m.configs();
   if (!from.training()) {
-    for (std::size_t i = 0; i < configs.size(); ++i) out[i] = start_cost(configs[i]);
+    for (const int i : targets) out[i] = start_cost(configs[i]);
     return;
   }
   int min_left = from.dp;
@@ -45,7 +52,7 @@ void MigrationCoster::costs_to_all(Config from, std::span<const int> survivors, 
   const int kept = (m.constants().spares_in_job ? alive : from.instances()) - n_out;
   const auto& stage_ms = m.stage_transfer_ms(from.pp);
   transfer_by_pp_.assign(m.num_layers(), -1.0);
-  for (std::size_t i = 0; i < configs.size(); ++i) {
+  for (const int i : targets) {
     const Config t = configs[i];
     const TargetCosts& k = targets_[i];
     if (t == from && grid_intact) { out[i] = {0.0, MigrationKind::none}; continue; }

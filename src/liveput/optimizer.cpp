@@ -63,15 +63,16 @@ std::vector<Label> expand(TransitionTable& table, const std::vector<Label>& from
     const Config current = config_at(table, l.config);
     bool any = false;
     if (current.instances() <= n_before) {
-      const TransitionEntry& e = table.entry(n_before, current, event.n_out);
-      for (std::size_t t = 0; t < configs.size(); ++t) {
+      const bool scaled = table.scaled_for(event.n);
+      const TransitionEntry& e = table.entry(n_before, current, event.n_out, scaled);
+      for (const int t : table.targets(l.config, scaled)) {
         if (configs[t].instances() > event.n) continue;
-        if (forced_target && *forced_target != static_cast<int>(t)) continue;
+        if (forced_target && *forced_target != t) continue;
         const double cost = e.by_target[t].expected_ms;
         const IntervalOutcome o = account_interval(
             interval_ms, l.pending_ms, cost, table.coster().restart_ms(t, RestartKind::remove));
         step.offer({l.samples + m.samples_per_s(configs[t]) * o.train_s, o.pending_ms,
-                    static_cast<int>(li), static_cast<int>(t)});
+                    static_cast<int>(li), t});
         any = true;
       }
     }
@@ -169,9 +170,10 @@ Plan plan_with_alternatives(TransitionTable& table, const PlannerState& state,
   Plan best = plan(table, state, future);
   if (future.empty()) return best;
   const auto& configs = table.model().configs();
-  for (std::size_t t = 0; t < configs.size(); ++t) {
+  const int start = state.config.training() ? table.index_of(state.config) : -1;
+  for (const int t : table.targets(start, table.scaled_for(future[0].n))) {
     if (configs[t].instances() > future[0].n) continue;
-    const Search s = run(table, state, future, static_cast<int>(t));
+    const Search s = run(table, state, future, t);
     if (s.best >= 0) best.alternatives.push_back({configs[t], s.steps.back()[s.best].samples});
   }
   std::stable_sort(best.alternatives.begin(), best.alternatives.end(),
@@ -191,7 +193,10 @@ double evaluate_path(TransitionTable& table, const PlannerState& state,
     const Config target = path[i];
     if (target.training()) {
       const int t = table.index_of(target);
-      const double cost = table.entry(n, current, future[i].n_out).by_target[t].expected_ms;
+      // The scaled entry when it holds this target, else the exact one.
+      const int from = current.training() ? table.index_of(current) : -1;
+      const bool scaled = table.scaled_for(future[i].n) && table.considers(from, t, true);
+      const double cost = table.entry(n, current, future[i].n_out, scaled).by_target[t].expected_ms;
       const IntervalOutcome o = account_interval(m.constants().interval_ms(), pending, cost,
                                                  m.restart_ms(target, RestartKind::remove));
       samples += m.samples_per_s(target) * o.train_s;

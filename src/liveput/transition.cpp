@@ -33,8 +33,8 @@ std::vector<double> stage_loss_polynomial(int stages, int dp, int max_loss, int 
   return poly;
 }
 
-std::uint64_t key_of(int n, Config from, int n_out) {
-  return (static_cast<std::uint64_t>(n) << 48) | (static_cast<std::uint64_t>(from.dp) << 32) |
+std::uint64_t key_of(int n, Config from, int n_out, bool scaled = false) {
+  return (static_cast<std::uint64_t>(scaled) << 63) | (static_cast<std::uint64_t>(n) << 48) | (static_cast<std::uint64_t>(from.dp) << 32) |
          (static_cast<std::uint64_t>(from.pp) << 16) | static_cast<std::uint64_t>(n_out);
 }
 
@@ -74,6 +74,30 @@ TransitionTable::TransitionTable(const CostModel& model, TransitionOptions optio
     const Config c = model.configs()[i];
     index_[static_cast<std::size_t>(c.dp) * stride_ + c.pp] = static_cast<int>(i);
   }
+  all_targets_.resize(model.configs().size());
+  std::iota(all_targets_.begin(), all_targets_.end(), 0);
+  if (options_.targets != TargetSet::exact) {
+    scaled_targets_ = scaled_targets(model, options_.scaled_slack);
+    for (const auto& list : scaled_targets_) {
+      scaled_member_.emplace_back(model.configs().size(), 0);
+      for (int t : list) scaled_member_.back()[t] = 1;
+    }
+  }
+}
+
+bool TransitionTable::scaled_for(int n_target) const {
+  if (options_.targets == TargetSet::exact) return false;
+  return options_.targets == TargetSet::scaled || n_target > options_.exact_up_to;
+}
+
+std::span<const int> TransitionTable::targets(int from_index, bool scaled) const {
+  if (!scaled || scaled_targets_.empty()) return all_targets_;
+  return scaled_targets_[from_index < 0 ? scaled_targets_.size() - 1 : from_index];
+}
+
+bool TransitionTable::considers(int from_index, int target, bool scaled) const {
+  if (!scaled || scaled_member_.empty()) return true;
+  return scaled_member_[from_index < 0 ? scaled_member_.size() - 1 : from_index][target] != 0;
 }
 
 int TransitionTable::index_of(Config c) const {
@@ -82,19 +106,20 @@ int TransitionTable::index_of(Config c) const {
   return at < index_.size() ? index_[at] : -1;
 }
 
-const TransitionEntry& TransitionTable::entry(int n, Config from, int n_out) {
+const TransitionEntry& TransitionTable::entry(int n, Config from, int n_out, bool scaled) {
   n_out = std::clamp(n_out, 0, n);
-  const std::uint64_t key = key_of(n, from, n_out);
+  scaled = scaled && !scaled_targets_.empty();
+  const std::uint64_t key = key_of(n, from, n_out, scaled);
   auto it = cache_.find(key);
   if (it != cache_.end()) return it->second;
-  return cache_.emplace(key, compute(n, from, n_out)).first->second;
+  return cache_.emplace(key, compute(n, from, n_out, scaled)).first->second;
 }
 
 void TransitionTable::add_outcome(Stratum& st, Config from, std::span<const int> survivors,
-                                  int n_out, double weight) {
+                                  int n_out, double weight, std::span<const int> targets) {
   scratch_.resize(model_->configs().size());
-  coster_.costs_to_all(from, survivors, n_out, from.instances(), scratch_);
-  for (std::size_t i = 0; i < scratch_.size(); ++i) {
+  coster_.costs_to(from, survivors, n_out, from.instances(), targets, scratch_);
+  for (const int i : targets) {
     const MigrationCost& c = scratch_[i];
     TransitionCost& t = st.by_target[i].cost;
     t.expected_ms += weight * (c.ms - c.restart_ms);
@@ -106,14 +131,17 @@ void TransitionTable::add_outcome(Stratum& st, Config from, std::span<const int>
   ++st.outcomes;
 }
 
-const TransitionTable::Stratum& TransitionTable::stratum(Config from, int n_out, int j) {
-  const std::uint64_t key = key_of(j, from, n_out);
+const TransitionTable::Stratum& TransitionTable::stratum(Config from, int n_out, int j,
+                                                        bool scaled) {
+  const std::uint64_t key = key_of(j, from, n_out, scaled);
   auto it = strata_.find(key);
   if (it != strata_.end()) return it->second;
-  return strata_.emplace(key, compute_stratum(from, n_out, j)).first->second;
+  return strata_.emplace(key, compute_stratum(from, n_out, j, scaled)).first->second;
 }
 
-TransitionTable::Stratum TransitionTable::compute_stratum(Config from, int n_out, int j) {
+TransitionTable::Stratum TransitionTable::compute_stratum(Config from, int n_out, int j,
+                                                          bool scaled) {
+  const std::span<const int> targets = this->targets(index_of(from), scaled);
   Stratum st;
   st.by_target.resize(model_->configs().size());
   std::vector<int> survivors(from.pp, from.dp);
@@ -123,7 +151,7 @@ TransitionTable::Stratum TransitionTable::compute_stratum(Config from, int n_out
     const double total = choose(grid, j);
     auto visit = [&](auto&& self, int stage, int left, double weight) -> void {
       if (stage == from.pp) {
-        if (left == 0) add_outcome(st, from, survivors, n_out, weight / total);
+        if (left == 0) add_outcome(st, from, survivors, n_out, weight / total, targets);
         return;
       }
       if (left > (from.pp - stage) * from.dp) return;
@@ -148,20 +176,20 @@ TransitionTable::Stratum TransitionTable::compute_stratum(Config from, int n_out
       std::swap(ids[a], ids[pick(rng)]);
       --survivors[ids[a] % from.pp];
     }
-    add_outcome(st, from, survivors, n_out, w);
+    add_outcome(st, from, survivors, n_out, w, targets);
   }
   return st;
 }
 
-TransitionEntry TransitionTable::compute(int n, Config from, int n_out) {
+TransitionEntry TransitionTable::compute(int n, Config from, int n_out, bool scaled) {
   n_out = std::clamp(n_out, 0, n);
+  scaled = scaled && !scaled_targets_.empty();
   if (from.instances() > n) throw InputError("transition from a configuration larger than N");
   const auto& configs = model_->configs();
   TransitionEntry e;
   e.by_target.resize(configs.size());
   if (!from.training()) {
-    for (std::size_t i = 0; i < configs.size(); ++i)
-      e.by_target[i] = {1.0, 0.0, coster_.start_cost(configs[i]).ms};
+    for (const int i : targets(-1, scaled)) e.by_target[i] = {1.0, 0.0, coster_.start_cost(configs[i]).ms};
     e.outcomes = 1;
     return e;
   }
@@ -170,10 +198,10 @@ TransitionEntry TransitionTable::compute(int n, Config from, int n_out) {
   for (int j = std::max(0, n_out - spares); j <= std::min(n_out, grid); ++j) {
     const double p = choose(grid, j) * choose(spares, n_out - j) / total;
     if (p <= 0.0) continue;
-    const Stratum& st = stratum(from, n_out, j);
+    const Stratum& st = stratum(from, n_out, j, scaled);
     e.exact = e.exact && st.exact;
     e.outcomes += st.outcomes;
-    for (std::size_t i = 0; i < configs.size(); ++i) {
+    for (const int i : targets(index_of(from), scaled)) {
       const StratumCost& sc = st.by_target[i];
       double restart = 0.0;
       if (sc.restart_probability > 0.0)
@@ -184,7 +212,7 @@ TransitionEntry TransitionTable::compute(int n, Config from, int n_out) {
     }
   }
   // The intra-stage probability has a closed form.
-  for (std::size_t i = 0; i < configs.size(); ++i) {
+  for (const int i : targets(index_of(from), scaled)) {
     const Config t = configs[i];
     if (t.pp == from.pp) e.by_target[i].intra_probability = probability_all_stages_keep(n, from, n_out, t.dp);
   }

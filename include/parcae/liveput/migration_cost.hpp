@@ -54,6 +54,9 @@ class MigrationCoster {
   // what the targets share (re-partition transfers per depth) is computed once.
   void costs_to_all(Config from, std::span<const int> survivors, int n_out, int alive,
                     std::span<MigrationCost> out);
+  // The same for the listed target indices only (the other entries of out untouched).
+  void costs_to(Config from, std::span<const int> survivors, int n_out, int alive,
+                std::span<const int> targets, std::span<MigrationCost> out);
 
   // restart(type) of a transition: 'add' when the target needs more instances
   // than the job keeps (see CostConstants::spares_in_job).
@@ -96,6 +99,7 @@ class MigrationCoster {
   std::vector<TargetCosts> targets_;
   std::vector<std::unique_ptr<Repartition>> plans_;  // [(old_pp * L + new_pp) * (D + 1) + D]
   std::vector<int> scratch_;
+  std::vector<int> all_;  // 0 .. configs - 1
   std::vector<double> transfer_by_pp_;
 };
 

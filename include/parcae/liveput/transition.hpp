@@ -25,6 +25,7 @@
 
 #include "parcae/liveput/cost_model.hpp"
 #include "parcae/liveput/migration_cost.hpp"
+#include "parcae/liveput/target_pruning.hpp"
 
 namespace parcae::liveput {
 
@@ -43,6 +44,11 @@ struct TransitionEntry {
 struct TransitionOptions {
   long exact_limit = 1000;  // most loss vectors summed exactly per stratum
   int samples = 400;        // draws per stratum beyond that
+  // Targets considered (target_pruning.hpp); automatic = exact while the
+  // target must fit in at most `exact_up_to` instances, scaled beyond.
+  TargetSet targets = TargetSet::automatic;
+  int exact_up_to = 64;
+  double scaled_slack = 0.05;  // see scaled_targets
 };
 
 class TransitionTable {
@@ -51,11 +57,18 @@ class TransitionTable {
   // The table keeps a reference to the model: no temporaries.
   TransitionTable(const CostModel&& model, TransitionOptions options = {}) = delete;
 
-  // Cached by (n, from, n_out); n_out is clamped to n. The reference stays
-  // valid for the table's life.
-  const TransitionEntry& entry(int n, Config from, int n_out);
+  // Cached by (n, from, n_out, scaled); n_out is clamped to n. The reference
+  // stays valid for the table's life. A scaled entry holds the costs of
+  // targets(from, true) only (the others stay zero).
+  const TransitionEntry& entry(int n, Config from, int n_out, bool scaled = false);
   // The same, never cached (for tests and benchmarks).
-  TransitionEntry compute(int n, Config from, int n_out);
+  TransitionEntry compute(int n, Config from, int n_out, bool scaled = false);
+
+  // Whether targets within `n_target` instances are chosen from the scaled set.
+  bool scaled_for(int n_target) const;
+  // Target indices considered from configs()[from_index] (-1: not training).
+  std::span<const int> targets(int from_index, bool scaled) const;
+  bool considers(int from_index, int target, bool scaled) const;
 
   std::size_t cached_entries() const { return cache_.size(); }
   void clear() { cache_.clear(), strata_.clear(); }
@@ -78,10 +91,10 @@ class TransitionTable {
     bool exact = true;
     long outcomes = 0;
   };
-  const Stratum& stratum(Config from, int n_out, int j);
-  Stratum compute_stratum(Config from, int n_out, int j);
+  const Stratum& stratum(Config from, int n_out, int j, bool scaled);
+  Stratum compute_stratum(Config from, int n_out, int j, bool scaled);
   void add_outcome(Stratum& st, Config from, std::span<const int> survivors, int n_out,
-                   double weight);
+                   double weight, std::span<const int> targets);
 
   const CostModel* model_;
   TransitionOptions options_;
@@ -89,6 +102,9 @@ class TransitionTable {
   std::unordered_map<std::uint64_t, TransitionEntry> cache_;
   std::unordered_map<std::uint64_t, Stratum> strata_;
   std::vector<MigrationCost> scratch_;
+  std::vector<int> all_targets_;                   // 0 .. configs - 1
+  std::vector<std::vector<int>> scaled_targets_;   // per config index, last = not training
+  std::vector<std::vector<char>> scaled_member_;   // the same as flags
   std::vector<int> index_;  // dp * stride + pp -> config index
   int stride_ = 0;
 };
