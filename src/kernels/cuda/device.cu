@@ -67,4 +67,11 @@ std::vector<float> DeviceBuffer::download() const {
   return host;
 }
 
+DeviceIntBuffer::DeviceIntBuffer(const std::vector<int>& host) : count_(host.size()) {
+  PARCAE_CUDA_CHECK(cudaMalloc(&data_, count_ * sizeof(int)));
+  PARCAE_CUDA_CHECK(cudaMemcpy(data_, host.data(), count_ * sizeof(int), cudaMemcpyHostToDevice));
+}
+
+DeviceIntBuffer::~DeviceIntBuffer() { cudaFree(data_); }
+
 }  // namespace parcae::kernels::cuda
