@@ -80,3 +80,14 @@ parcae_cli_shared_test(bench_optimizer 0 "\"median_ms\""
 parcae_cli_test(bench_gemm 0 "\"gflops\"" bench gemm --m 128 --n 128 --k 128 --repeats 3 --json)
 parcae_cli_test(bench_step 0 "\"ratio_to_sgemm\"" bench step --model tiny --json)
 parcae_cli_test(bench_unknown_target 2 "unknown target 'nope'" bench nope)
+
+# --device (issue 13): a bad word, and cuda where no GPU is visible (hidden by
+# CUDA_VISIBLE_DEVICES, so it holds on a GPU machine too), are bad input.
+parcae_cli_test(device_bad_word 2 "--device 'gpu': expected auto, cpu or cuda"
+  bench step --model tiny --steps 1 --device gpu)
+parcae_cli_test(device_cuda_without_gpu 2 "--device cuda: (no CUDA|built without CUDA)"
+  bench step --model tiny --steps 1 --device cuda)
+set_tests_properties(cli.device_cuda_without_gpu PROPERTIES
+  ENVIRONMENT "OMP_NUM_THREADS=1;OPENBLAS_NUM_THREADS=1;CUDA_VISIBLE_DEVICES=")
+parcae_cli_test(device_cpu_named 0 "\"device\": \"cpu"
+  bench step --model tiny --steps 1 --device cpu --json)

@@ -62,6 +62,19 @@ void adamw_update(float* params, const float* grads, float* m, float* v, std::in
 double grad_sq_norm(const float* grads, std::int64_t N);
 void scale(float* x, std::int64_t N, float factor);
 
+// --- memory and device selection, for the CUDA backend (compute/cuda_backend.cpp)
+// Makes GPU `index` this thread's current device (cudaSetDevice).
+void select_device(int index);
+std::string device_name(int index);  // "NVIDIA H200"
+// Device memory, zero-filled (cudaMalloc + cudaMemset); device_free(nullptr) does nothing.
+void* device_allocate(std::size_t bytes);
+void device_free(void* p) noexcept;
+// Blocking copies on the default stream: each waits for the kernels called before it.
+void copy_to_device(void* dst, const void* host, std::size_t bytes);
+void copy_to_host(void* host, const void* src, std::size_t bytes);
+void copy_on_device(void* dst, const void* src, std::size_t bytes);
+void zero_device(void* p, std::size_t bytes);
+
 // Kernels run asynchronously on the default stream; this waits for them and
 // throws std::runtime_error with CUDA's message if any failed.
 void synchronize();
