@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
+#include "device_option.hpp"
 #include "number_option.hpp"
 #include "parcae/error.hpp"
 #include "parcae/kernels/cpu.hpp"
@@ -152,7 +153,8 @@ int bench_step_impl(const po::variables_map& vm) {
   const double load_before = load_average();
 
   const Stopwatch init_watch;
-  compute::Stage stage(cfg, 0, cfg.num_layers(), vm["seed"].as<std::uint64_t>());
+  compute::Backend& backend = backend_from_device_option(vm);
+  compute::Stage stage(cfg, 0, cfg.num_layers(), vm["seed"].as<std::uint64_t>(), backend);
   compute::StageActivations acts = stage.make_activations(B, T);
   const double init_s = init_watch.seconds();
   const double params = static_cast<double>(stage.parameters());
@@ -185,9 +187,11 @@ int bench_step_impl(const po::variables_map& vm) {
     const double loss = stage.forward(acts, mb, nullptr);
     const auto t2 = Clock::now();
     stage.backward(acts, nullptr, nullptr, 1.0f / static_cast<float>(B * T), nullptr);
+    backend.synchronize();  // a GPU's kernels are asynchronous: time them finished
     const auto t3 = Clock::now();
     static_cast<void>(stage.grad_sq_norm());  // the trainer clips by it; here only its cost counts
     stage.adamw_step(hp);
+    backend.synchronize();
     const auto t4 = Clock::now();
     using S = std::chrono::duration<double>;
     const StepTimes st{S(t4 - t0).count(), S(t1 - t0).count(), S(t2 - t1).count(),
@@ -213,6 +217,7 @@ int bench_step_impl(const po::variables_map& vm) {
       {"micro_batch", B},
       {"seq", T},
       {"threads", threads},
+      {"device", backend.describe()},
       {"params", params},
       {"steps", steps},
       {"ms", step_s * 1e3},
@@ -245,7 +250,7 @@ int bench_step_impl(const po::variables_map& vm) {
   std::cout << std::fixed << std::setprecision(1) << "step " << j["model"].get<std::string>()
             << " (" << cfg.describe() << ", T=" << T << ", " << params / 1e6 << "M params), "
             << threads << " thread" << (threads == 1 ? "" : "s") << ", median of " << steps
-            << " steps:\n"
+            << " steps on " << backend.describe() << ":\n"
             << "  " << step_s * 1e3 << " ms/step, " << std::setprecision(0) << tokens_per_s
             << " tokens/s, " << std::setprecision(1) << flops.total() * 1e-9 << " GFLOP/step\n"
             << "  " << gflops << " GFLOP/s = " << std::setprecision(3) << gflops / sgemm_gflops
@@ -330,11 +335,12 @@ int bench_step(int argc, char** argv) {
       ("json", "print the figures as one JSON object");
   add_gemm_shape_options(options);
   add_threads_option(options);
+  add_device_option(options, "cpu");  // cpu by default: the CPU figures of docs/perf.md
   po::variables_map vm;
   if (!parse_command_line(
           argc, argv,
           "usage: parcae bench step [--model gpt2-124m] [--micro-batch 4] [--seq 64] [--threads N] "
-          "[--steps K] [--json]\n"
+          "[--steps K] [--device cpu|cuda|auto] [--json]\n"
           "Median CPU training step (forward + backward + AdamW) of the whole model as one stage,\n"
           "its achieved GFLOP/s, and their ratio to an SGEMM (--m --n --k) timed in the same run.",
           options, {}, vm))

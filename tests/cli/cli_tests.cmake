@@ -88,3 +88,14 @@ parcae_cli_test(bench_unknown_target 2 "unknown target 'nope'" bench nope)
 add_test(NAME cli.hostile_options
   COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/hostile_options.py $<TARGET_FILE:parcae>)
 set_tests_properties(cli.hostile_options PROPERTIES TIMEOUT 300 RUN_SERIAL TRUE)
+
+# --device (issue 13): a bad word, and cuda where no GPU is visible (hidden by
+# CUDA_VISIBLE_DEVICES, so it holds on a GPU machine too), are bad input.
+parcae_cli_test(device_bad_word 2 "--device 'gpu': expected auto, cpu or cuda"
+  bench step --model tiny --steps 1 --device gpu)
+parcae_cli_test(device_cuda_without_gpu 2 "--device cuda: (no CUDA|built without CUDA)"
+  bench step --model tiny --steps 1 --device cuda)
+set_tests_properties(cli.device_cuda_without_gpu PROPERTIES
+  ENVIRONMENT "OMP_NUM_THREADS=1;OPENBLAS_NUM_THREADS=1;CUDA_VISIBLE_DEVICES=")
+parcae_cli_test(device_cpu_named 0 "\"device\": \"cpu"
+  bench step --model tiny --steps 1 --device cpu --json)

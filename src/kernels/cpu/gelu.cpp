@@ -11,6 +11,7 @@
 #include <numbers>
 
 #include "parcae/kernels/cpu.hpp"
+#include "parcae/kernels/tanh_rational.hpp"
 #include "parallel.hpp"
 
 namespace parcae::kernels::cpu {
@@ -24,28 +25,12 @@ constexpr std::int64_t kWidth = Vec::size();
 const float kScale = std::sqrt(2.0f / std::numbers::pi_v<float>);
 constexpr float kCubic = 0.044715f;
 
-// tanh as a rational function (Eigen's generic_fast_tanh_float: odd degree-13
-// numerator over even degree-6 denominator, inputs clamped where tanh rounds
-// to +-1 in float). Within 4e-7 relative of tanh everywhere (6 ulp, checked in
-// tests/kernels/gelu_tanh_test.cpp), with multiplies, adds and one divide.
+// tanh as a rational function (kernels/tanh_rational.hpp, shared with the
+// CUDA twin), with multiplies, adds and one divide.
 template <class F>
 F tanh_rational(F x) {
   using std::max, std::min;  // stdx::min and stdx::max for vectors, found by ADL
-  constexpr float kClamp = 7.90531110763549805f;
-  x = min(max(x, F(-kClamp)), F(kClamp));
-  const F x2 = x * x;
-  F p = -2.76076847742355e-16f;
-  p = p * x2 + 2.00018790482477e-13f;
-  p = p * x2 - 8.60467152213735e-11f;
-  p = p * x2 + 5.12229709037114e-08f;
-  p = p * x2 + 1.48572235717979e-05f;
-  p = p * x2 + 6.37261928875436e-04f;
-  p = p * x2 + 4.89352455891786e-03f;
-  F q = 1.19825839466702e-06f;
-  q = q * x2 + 1.18534705686654e-04f;
-  q = q * x2 + 2.26843463243900e-03f;
-  q = q * x2 + 4.89352518554385e-03f;
-  return x * p / q;
+  return tanh_rational_clamped(min(max(x, F(-kTanhClamp)), F(kTanhClamp)));
 }
 
 // out = 0.5 x (1 + tanh(u)), u = kScale (x + kCubic x^3)

@@ -44,6 +44,40 @@ void synchronize() {
   PARCAE_CUDA_CHECK(cudaDeviceSynchronize());
 }
 
+void select_device(int index) { PARCAE_CUDA_CHECK(cudaSetDevice(index)); }
+
+std::string device_name(int index) {
+  cudaDeviceProp prop{};
+  PARCAE_CUDA_CHECK(cudaGetDeviceProperties(&prop, index));
+  return prop.name;
+}
+
+void* device_allocate(std::size_t bytes) {
+  if (bytes == 0) return nullptr;
+  void* p = nullptr;
+  PARCAE_CUDA_CHECK(cudaMalloc(&p, bytes));
+  PARCAE_CUDA_CHECK(cudaMemset(p, 0, bytes));
+  return p;
+}
+
+void device_free(void* p) noexcept { cudaFree(p); }
+
+void copy_to_device(void* dst, const void* host, std::size_t bytes) {
+  if (bytes != 0) PARCAE_CUDA_CHECK(cudaMemcpy(dst, host, bytes, cudaMemcpyHostToDevice));
+}
+
+void copy_to_host(void* host, const void* src, std::size_t bytes) {
+  if (bytes != 0) PARCAE_CUDA_CHECK(cudaMemcpy(host, src, bytes, cudaMemcpyDeviceToHost));
+}
+
+void copy_on_device(void* dst, const void* src, std::size_t bytes) {
+  if (bytes != 0) PARCAE_CUDA_CHECK(cudaMemcpy(dst, src, bytes, cudaMemcpyDeviceToDevice));
+}
+
+void zero_device(void* p, std::size_t bytes) {
+  if (bytes != 0) PARCAE_CUDA_CHECK(cudaMemset(p, 0, bytes));
+}
+
 DeviceBuffer::DeviceBuffer(std::size_t count) : count_(count) {
   PARCAE_CUDA_CHECK(cudaMalloc(&data_, count * sizeof(float)));
 }
@@ -66,5 +100,12 @@ std::vector<float> DeviceBuffer::download() const {
   PARCAE_CUDA_CHECK(cudaMemcpy(host.data(), data_, count_ * sizeof(float), cudaMemcpyDeviceToHost));
   return host;
 }
+
+DeviceIntBuffer::DeviceIntBuffer(const std::vector<int>& host) : count_(host.size()) {
+  PARCAE_CUDA_CHECK(cudaMalloc(&data_, count_ * sizeof(int)));
+  PARCAE_CUDA_CHECK(cudaMemcpy(data_, host.data(), count_ * sizeof(int), cudaMemcpyHostToDevice));
+}
+
+DeviceIntBuffer::~DeviceIntBuffer() { cudaFree(data_); }
 
 }  // namespace parcae::kernels::cuda
