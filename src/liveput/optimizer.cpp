@@ -51,10 +51,14 @@ Config config_at(const TransitionTable& table, int index) {
 
 // Expands every label of `from` over one forecast interval.
 // Labels below `floor` cannot reach the best value: they are not expanded.
+// Labels that land below `next_floor` would be dropped at the next step: they
+// are not stored (the same bound, applied one step earlier).
 std::vector<Label> expand(TransitionTable& table, const std::vector<Label>& from, int n_before,
-                          const Interval& event, std::optional<int> forced_target, double floor) {
+                          const Interval& event, std::optional<int> forced_target, double floor,
+                          double next_floor) {
   const CostModel& m = table.model();
   const auto& configs = m.configs();
+  const std::vector<double>& throughput = table.throughput();
   const double interval_ms = m.constants().interval_ms();
   Step step(configs.size());
   for (std::size_t li = 0; li < from.size(); ++li) {
@@ -71,13 +75,15 @@ std::vector<Label> expand(TransitionTable& table, const std::vector<Label>& from
         const double cost = e.by_target[t].expected_ms;
         const IntervalOutcome o = account_interval(
             interval_ms, l.pending_ms, cost, table.coster().restart_ms(t, RestartKind::remove));
-        step.offer({l.samples + m.samples_per_s(configs[t]) * o.train_s, o.pending_ms,
-                    static_cast<int>(li), t});
         any = true;
+        const double samples = l.samples + throughput[t] * o.train_s;
+        if (samples < next_floor) continue;
+        step.offer({samples, o.pending_ms, static_cast<int>(li), t});
       }
     }
     // Not training is always possible (and the only choice when nothing fits).
-    if (!any || !forced_target) step.offer({l.samples, 0.0, static_cast<int>(li), -1});
+    if ((!any || !forced_target) && l.samples >= next_floor)
+      step.offer({l.samples, 0.0, static_cast<int>(li), -1});
   }
   return step.flatten();
 }
@@ -128,8 +134,9 @@ Search run(TransitionTable& table, const PlannerState& state, std::span<const In
   int n = state.n;
   for (std::size_t i = 0; i < future.size(); ++i) {
     const double floor = forced_first ? -1.0 : known - bound[i] - slack;
+    const double next_floor = forced_first ? -1.0 : known - bound[i + 1] - slack;
     s.steps.push_back(expand(table, s.steps.back(), n, future[i],
-                             i == 0 ? forced_first : std::nullopt, floor));
+                             i == 0 ? forced_first : std::nullopt, floor, next_floor));
     n = future[i].n;
   }
   const auto& last = s.steps.back();

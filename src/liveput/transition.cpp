@@ -74,6 +74,7 @@ TransitionTable::TransitionTable(const CostModel& model, TransitionOptions optio
     const Config c = model.configs()[i];
     index_[static_cast<std::size_t>(c.dp) * stride_ + c.pp] = static_cast<int>(i);
   }
+  for (Config c : model.configs()) throughput_.push_back(model.samples_per_s(c));
   all_targets_.resize(model.configs().size());
   std::iota(all_targets_.begin(), all_targets_.end(), 0);
   if (options_.targets != TargetSet::exact) {

@@ -69,6 +69,8 @@ class TransitionTable {
   // Target indices considered from configs()[from_index] (-1: not training).
   std::span<const int> targets(int from_index, bool scaled) const;
   bool considers(int from_index, int target, bool scaled) const;
+  // samples_per_s of each configuration, by index (the DP's inner loop).
+  const std::vector<double>& throughput() const { return throughput_; }
 
   std::size_t cached_entries() const { return cache_.size(); }
   void clear() { cache_.clear(), strata_.clear(); }
@@ -102,6 +104,7 @@ class TransitionTable {
   std::unordered_map<std::uint64_t, TransitionEntry> cache_;
   std::unordered_map<std::uint64_t, Stratum> strata_;
   std::vector<MigrationCost> scratch_;
+  std::vector<double> throughput_;
   std::vector<int> all_targets_;                   // 0 .. configs - 1
   std::vector<std::vector<int>> scaled_targets_;   // per config index, last = not training
   std::vector<std::vector<char>> scaled_member_;   // the same as flags
