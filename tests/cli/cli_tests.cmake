@@ -80,3 +80,12 @@ parcae_cli_shared_test(bench_optimizer 0 "\"median_ms\""
 parcae_cli_test(bench_gemm 0 "\"gflops\"" bench gemm --m 128 --n 128 --k 128 --repeats 3 --json)
 parcae_cli_test(bench_step 0 "\"ratio_to_sgemm\"" bench step --model tiny --json)
 parcae_cli_test(bench_unknown_target 2 "unknown target 'nope'" bench nope)
+
+# --plot (src/cli/plot_option.cpp): needs --timeline; draws it and the run still succeeds.
+parcae_cli_shared_test(simulate_plot_needs_timeline 2 "--plot draws the --timeline"
+  simulate --trace ${PARCAE_TRACE} --profile ${PARCAE_GPT15} --plot /tmp/parcae_cli_never.png)
+parcae_cli_shared_test(simulate_plot_not_png 2 "--plot: 'x.jpg' names neither"
+  simulate --trace ${PARCAE_TRACE} --profile ${PARCAE_GPT15} --timeline /tmp/parcae_cli_plot.csv --plot x.jpg)
+parcae_cli_shared_test(simulate_plot 0 "--plot: wrote /tmp/parcae_cli_plot.png"
+  simulate --trace ${PARCAE_TRACE} --profile ${PARCAE_GPT15} --segments hh
+  --timeline /tmp/parcae_cli_plot.csv --plot /tmp/parcae_cli_plot.png)
