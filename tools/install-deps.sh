@@ -13,6 +13,7 @@ packages=(
   libopenblas-dev                     # SGEMM (the reference libblas is ~16x slower)
   nlohmann-json3-dev                  # --json output and metrics
   python3                             # test scripts that read JSON and drive hostile inputs
+  python3-matplotlib python3-numpy    # tools/plot_timeline.py; llm.c-format test files
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -9,6 +9,7 @@
 
 #include "command.hpp"
 #include "number_option.hpp"
+#include "plot_option.hpp"
 #include "parcae/error.hpp"
 #include "parcae/liveput/pipeline_model.hpp"
 #include "parcae/liveput/predictor_forecaster.hpp"
@@ -312,6 +313,25 @@ std::string timeline_csv(const trace::Series& series, const std::vector<Run>& ru
   return out.str();
 }
 
+// The figure's title: the trace, the windows replayed and where the costs came from.
+std::string plot_title(const po::variables_map& vm, const std::vector<Run>& runs) {
+  std::string windows;
+  for (const Run& run : runs) {
+    if (!windows.empty()) windows += ", ";
+    std::ostringstream w;
+    w << run.segment.name;
+    if (run.segment.name != "full") w << " (" << run.segment.start_hour << "-" << run.segment.end_hour << " h)";
+    windows += w.str();
+  }
+  std::string costs = "cost model";
+  for (const char* source : {"profile", "layer-costs"})
+    if (vm.count(source))
+      costs = std::string(source) + " " +
+              std::filesystem::path(vm[source].as<std::string>()).filename().string();
+  return std::filesystem::path(vm["trace"].as<std::string>()).filename().string() + ", " + windows +
+         ", " + costs;
+}
+
 }  // namespace
 
 int run_simulate(int argc, char** argv) {
@@ -335,6 +355,7 @@ int run_simulate(int argc, char** argv) {
       ("timeline", po::value<std::string>()->value_name("OUT"),
        "write per interval N, events, each policy's configuration and cumulative samples (CSV)");
   add_cost_model_options(options);
+  add_plot_option(options);
   po::variables_map vm;
   if (!parse_command_line(argc, argv,
                           "usage: parcae simulate --trace FILE --profile FILE [options]\n"
@@ -343,6 +364,7 @@ int run_simulate(int argc, char** argv) {
     return 0;
   if (!vm.count("trace")) throw InputError("--trace is required");
   auto outputs = check_outputs(vm, {"trace", "profile", "layer-costs", "p2p"}, {{"timeline"}});
+  const auto plot = plot_path_from(vm);
   const util::Stopwatch watch;
   const liveput::CostModel model = cost_model_from(vm);
   const trace::Series series =
@@ -388,6 +410,7 @@ int run_simulate(int argc, char** argv) {
   if (vm.count("timeline")) {
     outputs.set("--timeline", timeline_csv(series, runs));
     outputs.commit();
+    if (plot) plot_timeline(vm["timeline"].as<std::string>(), *plot, std::cerr, plot_title(vm, runs));
   }
   if (vm.count("json"))
     std::cout << to_json(runs).dump(2) << "\n";

@@ -6,6 +6,7 @@
 
 #include "command.hpp"
 #include "elastic_options.hpp"
+#include "plot_option.hpp"
 #include "mpi_command.hpp"
 #include "number_option.hpp"
 #include "parcae/error.hpp"
@@ -62,6 +63,7 @@ void add_options(po::options_description& o) {
   // clang-format on
   add_threads_option(o);
   add_elastic_options(o);
+  add_plot_option(o);
 }
 
 TrainConfig config_from(const po::variables_map& vm) {
@@ -110,6 +112,7 @@ struct Job {
   TrainConfig cfg;
   runtime::TrainData data;
   std::optional<elastic::ElasticConfig> elastic;
+  std::optional<std::string> plot;  // --plot: drawn from the elastic timeline by rank 0
 };
 
 // Every rank parses and validates the same way before any communication.
@@ -130,6 +133,8 @@ std::optional<Job> setup(int argc, char** argv, MpiJob& job) {
   j.cfg.validate(job.size == 1 ? 1 : job.size - 1);
   j.elastic = elastic_config_from(vm);
   if (j.elastic) elastic::validate(*j.elastic, j.cfg, job.size - 1);
+  j.plot = plot_path_from(vm);
+  if (j.plot && !j.elastic) throw InputError("--plot draws an elastic run's --timeline (--elastic or --trace)");
   job.stall_seconds = j.cfg.stall_seconds;
   // The metrics file and the elastic timeline are written at the end (by rank
   // 0); their paths are checked now, against each other and every input.
@@ -145,6 +150,7 @@ int train(const MpiJob& job, const Job& j) {
   const auto& cfg = j.cfg;
   if (j.elastic) {
     elastic::run_elastic_job(cfg, *j.elastic, j.data, std::cerr);
+    if (job.rank == 0 && j.plot) plot_timeline(j.elastic->timeline_path, *j.plot, std::cerr);
     return 0;
   }
   if (job.rank == 0 && job.size > 1) {

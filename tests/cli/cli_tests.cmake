@@ -99,3 +99,12 @@ set_tests_properties(cli.device_cuda_without_gpu PROPERTIES
   ENVIRONMENT "OMP_NUM_THREADS=1;OPENBLAS_NUM_THREADS=1;CUDA_VISIBLE_DEVICES=")
 parcae_cli_test(device_cpu_named 0 "\"device\": \"cpu"
   bench step --model tiny --steps 1 --device cpu --json)
+
+# --plot (src/cli/plot_option.cpp): needs --timeline; draws it and the run still succeeds.
+parcae_cli_shared_test(simulate_plot_needs_timeline 2 "--plot draws the --timeline"
+  simulate --trace ${PARCAE_TRACE} --profile ${PARCAE_GPT15} --plot /tmp/parcae_cli_never.png)
+parcae_cli_shared_test(simulate_plot_not_png 2 "--plot: 'x.jpg' names neither"
+  simulate --trace ${PARCAE_TRACE} --profile ${PARCAE_GPT15} --timeline /tmp/parcae_cli_plot.csv --plot x.jpg)
+parcae_cli_shared_test(simulate_plot 0 "--plot: wrote /tmp/parcae_cli_plot.png"
+  simulate --trace ${PARCAE_TRACE} --profile ${PARCAE_GPT15} --segments hh
+  --timeline /tmp/parcae_cli_plot.csv --plot /tmp/parcae_cli_plot.png)
