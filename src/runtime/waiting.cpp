@@ -93,11 +93,20 @@ void barrier_within(MPI_Comm comm, const Patience& patience, const std::string& 
   MPI_Request request;
   MPI_Ibarrier(comm, &request);
   const double start = MPI_Wtime();
+  const bool notices = rank_in(patience.world) != 0;
+  const std::vector<int> peers =
+      notices ? world_ranks_of_others(comm, patience.world) : std::vector<int>{};
+  double next_notice = start + patience.notice_s();
   while (true) {
     int done = 0;
     MPI_Test(&request, &done, MPI_STATUS_IGNORE);
     if (done) return;
-    const double waited = MPI_Wtime() - start;
+    const double now = MPI_Wtime();
+    const double waited = now - start;
+    if (notices && now >= next_notice) {
+      send_notice({peers, waited}, patience.world);
+      next_notice = now + patience.notice_s();
+    }
     if (waited > patience.stall_s) {
       throw std::runtime_error(what + ": not every rank arrived within " +
                                std::to_string(static_cast<long>(patience.stall_s)) +

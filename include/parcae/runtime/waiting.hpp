@@ -45,7 +45,9 @@ std::vector<int> world_ranks_of_others(MPI_Comm comm, MPI_Comm world);
 int world_rank_of(MPI_Comm comm, int rank, MPI_Comm world);
 
 // A collective barrier over `comm`, politely, that fails (throws) when it has
-// not completed within patience.stall_s: a rank that never arrives.
+// not completed within patience.stall_s: a rank that never arrives. A worker
+// waiting in it sends waiting notices naming the others, so the coordinator's
+// stall watch names the rank that never came, not the ones that wait for it.
 void barrier_within(MPI_Comm comm, const Patience& patience, const std::string& what);
 
 // The coordinator's side (see above). Not thread-safe; rank 0 only.
