@@ -12,6 +12,7 @@ namespace parcae::cli {
 namespace {
 
 volatile std::sig_atomic_t speaks = 1;  // this process prints the messages
+volatile std::sig_atomic_t settled = -1;  // the exit code the ranks agreed on, once they did
 
 void say(const char* text) {
   if (speaks) {
@@ -22,6 +23,9 @@ void say(const char* text) {
 
 void on_stop(int sig) {
   util::remove_temporaries();
+  // The outcome was already agreed and said: mpirun stopping the ranks that
+  // are still finishing is the end of that story, not a new one.
+  if (settled >= 0) ::_exit(settled);
   say(sig == SIGTERM ? "parcae: stopped by SIGTERM (from mpirun, the batch system or kill); "
                        "outputs not written\n"
       : sig == SIGINT
@@ -43,6 +47,8 @@ void handle(int sig, void (*fn)(int)) {
 }
 
 }  // namespace
+
+void settle_exit_code(int code) { settled = code; }
 
 void install_signal_handlers(int rank) {
   speaks = rank == 0 ? 1 : 0;

@@ -16,4 +16,9 @@ namespace parcae::cli {
 // `rank` prints the messages (0 alone or the coordinator); others stay quiet.
 void install_signal_handlers(int rank);
 
+// The job's outcome is decided and reported (every rank agreed on `code`):
+// from now on a stop signal (mpirun stopping the ranks that are slower to
+// exit after one exited non-zero) ends this process with `code`, silently.
+void settle_exit_code(int code);
+
 }  // namespace parcae::cli
