@@ -24,7 +24,7 @@ TEST(CudaAttentionDecode, MatchesCpu) {
   if (cu::device_count() == 0) GTEST_SKIP() << cu::no_device_reason();
   // T = 1, off and past the 128 threads of the block; hs = 64 (gpt2-124m's) and 12.
   for (const int T : {1, 37, 300}) {
-    for (const auto [C, NH] : {std::pair{48, 4}, std::pair{768, 12}}) {
+    for (const auto& [C, NH] : {std::pair{48, 4}, std::pair{768, 12}}) {
       Rng rng(T * 1000 + C);
       const auto q = to_float(random_vector(rng, C, 2.0));
       const auto k = to_float(random_vector(rng, T * C)), v = to_float(random_vector(rng, T * C));
