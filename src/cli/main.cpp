@@ -10,6 +10,7 @@
 #include "command.hpp"
 #include "failure.hpp"
 #include "parcae/error.hpp"
+#include "memory_policy.hpp"
 #include "signals.hpp"
 
 namespace parcae::cli {
@@ -81,6 +82,7 @@ void flush_standard_output() {
 }  // namespace parcae::cli
 
 int main(int argc, char** argv) {
+  parcae::cli::keep_freed_memory();
   parcae::cli::install_signal_handlers(/*rank=*/0);
   try {
     const int code = parcae::cli::dispatch(argc, argv);
