@@ -37,7 +37,8 @@ int run_sample(int argc, char** argv) {
        "softmax temperature; 0 = greedy (always the likeliest token)")
       ("top-k", number(closed(0, 1'000'000))->default_value(0),
        "draw only among the k likeliest tokens; 0 = all, 1 = greedy")
-      ("seed", po::value<std::uint64_t>()->default_value(42), "the sampler's seed: same seed, same text")
+      ("seed", number(closed<std::uint64_t>(0, UINT64_MAX))->default_value(42),
+       "the sampler's seed: same seed, same text")
       ("tokenizer", po::value<std::string>()->value_name("FILE"),
        "llm.c's gpt2_tokenizer.bin, to print a GPT-2 model's tokens as text (else as ids)");
   add_threads_option(options);
