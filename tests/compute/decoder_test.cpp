@@ -12,7 +12,9 @@
 
 #include "compute/reference_model.hpp"
 #include "kernels/check.hpp"
+#include "parcae/compute/device_choice.hpp"
 #include "parcae/error.hpp"
+#include "parcae/kernels/cuda.hpp"
 
 namespace parcae::compute {
 namespace {
@@ -118,6 +120,23 @@ TEST(Decoder, RefusesAnIncompleteModel) {
   auto shards = perturbed(cfg, 8);
   shards.pop_back();
   EXPECT_THROW(Decoder(cfg, shards), InputError);
+}
+
+// The same decoding on a GPU (the CUDA kernels, the cache in device memory):
+// the logits of every position match the CPU decoder's. Skipped without a GPU.
+TEST(Decoder, CudaMatchesCpu) {
+  if (kernels::cuda::device_count() == 0) GTEST_SKIP() << kernels::cuda::no_device_reason();
+  const GptConfig cfg = small_context();
+  const auto shards = perturbed(cfg, 9);
+  Decoder on_cpu(cfg, shards), on_gpu(cfg, shards, backend_for(DeviceChoice{Device::cuda, 0}));
+  Rng rng(10);
+  const auto tokens = random_tokens(rng, cfg.seq_len, cfg.vocab);
+  for (int t = 0; t < cfg.seq_len; ++t) {
+    const auto want = on_cpu.step(tokens[t]);
+    const std::vector<double> ref(want.begin(), want.end());
+    const auto got = on_gpu.step(tokens[t]);
+    EXPECT_LE(rel_error(std::vector<float>(got.begin(), got.end()), ref), 1e-5) << "position " << t;
+  }
 }
 
 }  // namespace
