@@ -68,6 +68,7 @@ int run_bench(int argc, char** argv);
 int bench_pipeline(int argc, char** argv);  // bench_pipeline.cpp
 int bench_migrate(int argc, char** argv);   // bench_migrate.cpp
 int bench_gemm(int argc, char** argv);      // bench_model.cpp
+int bench_decode(int argc, char** argv);    // bench_decode.cpp
 int bench_step(int argc, char** argv);      // bench_model.cpp
 int bench_optimizer(int argc, char** argv); // bench_optimizer.cpp
 }  // namespace parcae::cli

@@ -54,6 +54,7 @@ BASE = {
                    "--seq", "8"],
     "bench pipeline": ["--model", "tiny"],
     "bench migrate": ["--models", "tiny"],
+    "bench decode": ["--model", "tiny", "--tokens", "8", "--lengths", "2"],
     "data prepare": ["--text", "{TEXT}", "--out", "{OUT}/d.bin"],
     "train": TINY_TRAIN + ["--data", "{TOKENS}", "--metrics", "{OUT}/metrics.jsonl"],
     "profile": ["--model", "tiny", "--out", "{OUT}/profile.csv"],
