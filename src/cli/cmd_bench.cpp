@@ -37,6 +37,8 @@ const BenchTarget kTargets[] = {
      bench_pipeline},
     {"migrate", "a stage's shards rank to rank vs one plain MPI send of the bytes (under mpirun)",
      bench_migrate},
+    {"ckpt", "checkpoint write/read vs plain write+fsync/read of the bytes; async stall",
+     bench_ckpt},
 };
 
 void print_targets(std::ostream& out) {
