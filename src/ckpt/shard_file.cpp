@@ -12,7 +12,6 @@
 #include "hdf5.hpp"
 #include "parcae/ckpt/paths.hpp"
 #include "parcae/error.hpp"
-#include "parcae/util/atomic_file.hpp"
 #include "parcae/util/checksum.hpp"
 
 namespace parcae::ckpt {
@@ -20,6 +19,7 @@ namespace {
 
 constexpr const char* kFormat = "parcae-shard";
 constexpr const char* kBuffers[] = {"param", "adam_m", "adam_v"};
+constexpr const char* kChecksumName = "xxh3";
 
 std::string group_name(int layer) {
   char name[32];
@@ -77,7 +77,8 @@ class Temporary {
   }
   const std::string& path() const { return path_; }
 
-  // fsync, rename over the final name, fsync of the folder.
+  // fsync, rename over the final name. The folder is fsynced once for all
+  // its shards, by write_manifest before the manifest exists.
   void commit() {
     const int fd = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC);
     if (fd < 0) throw os_error(final_, "cannot reopen to sync", errno);
@@ -89,7 +90,6 @@ class Temporary {
       throw os_error(final_, "rename into place failed", errno);
     }
     renamed_ = true;
-    util::sync_parent_directory(final_.string());
   }
 
  private:
@@ -107,13 +107,15 @@ void write_tensor_table(hid_t layer_group, const model::LayerSpec& spec) {
   }
 }
 
-void write_file(const std::string& path, const model::LayerSpec& spec, const model::Shard& shard,
-                const model::Shard::BufferChecksums& sums) {
+// Returns the checksums of the three buffers, hashed as they were written.
+model::Shard::BufferChecksums write_file(const std::string& path, const model::LayerSpec& spec,
+                                         const model::Shard& shard) {
   h5::Session session;
   h5::Handle file = h5::create_file(path);
   h5::set_attribute(file.get(), "format", std::string(kFormat));
   h5::set_attribute(file.get(), "format_version", std::int64_t{kFormatVersion});
   h5::set_attribute(file.get(), "program_version", std::string(PARCAE_VERSION));
+  model::Shard::BufferChecksums sums;
   {
     h5::Handle group = h5::create_group(file.get(), group_name(shard.layer));
     h5::set_attribute(group.get(), "layer", std::int64_t{shard.layer});
@@ -122,12 +124,12 @@ void write_file(const std::string& path, const model::LayerSpec& spec, const mod
     h5::set_attribute(group.get(), "step", shard.step);
     h5::set_attribute(group.get(), "floats", spec.size);
     for (int i = 0; i < 3; ++i) {
-      h5::Handle data = h5::write_floats(group.get(), kBuffers[i], buffer(shard, i));
-      h5::set_attribute(data.get(), "xxh3", sum(sums, i));
+      sum(sums, i) = h5::write_floats(group.get(), kBuffers[i], buffer(shard, i), kChecksumName);
     }
     write_tensor_table(group.get(), spec);
   }
   file.close("closing the file");
+  return sums;
 }
 
 void check_tensor_table(hid_t layer_group, const model::LayerSpec& spec) {
@@ -146,9 +148,13 @@ void check_tensor_table(hid_t layer_group, const model::LayerSpec& spec) {
   }
 }
 
-// The file's content into `shard`, and the checksums its datasets carry.
-model::Shard::BufferChecksums read_file(const std::string& path, const model::LayerSpec& spec,
-                                        model::Shard& shard) {
+struct ReadSums {
+  model::Shard::BufferChecksums data;    // of the bytes read
+  model::Shard::BufferChecksums stored;  // the datasets' attributes
+};
+
+// The file's content into `shard`, with both kinds of checksums.
+ReadSums read_file(const std::string& path, const model::LayerSpec& spec, model::Shard& shard) {
   h5::Session session;
   h5::Handle file = h5::open_file_read_only(path);
   h5::Handle group = h5::open_group(file.get(), group_name(spec.index));
@@ -159,27 +165,28 @@ model::Shard::BufferChecksums read_file(const std::string& path, const model::La
   shard.layer = spec.index;
   shard.step = h5::int_attribute(group.get(), "step");
   check_tensor_table(group.get(), spec);
-  model::Shard::BufferChecksums stored;
+  ReadSums sums;
   for (int i = 0; i < 3; ++i) {
-    h5::Handle data = h5::read_floats(group.get(), kBuffers[i], spec.size, buffer(shard, i));
-    sum(stored, i) = h5::uint_attribute(data.get(), "xxh3");
+    sum(sums.data, i) = h5::read_floats(group.get(), kBuffers[i], spec.size, buffer(shard, i),
+                                        kChecksumName, sum(sums.stored, i));
   }
-  return stored;
+  return sums;
 }
 
 // Data against the file's own checksums, and those against the manifest's.
-void check_sums(const std::string& where, const model::Shard& shard,
-                const model::Shard::BufferChecksums& stored, const ShardRecord& record) {
-  const auto data = shard.buffer_checksums();
+void check_sums(const std::string& where, const model::Shard& shard, const ReadSums& sums,
+                const ShardRecord& record) {
   for (int i = 0; i < 3; ++i) {
-    if (sum(data, i) != sum(stored, i)) {
+    const std::uint64_t data = sum(sums.data, i), stored = sum(sums.stored, i);
+    if (data != stored) {
       throw InputError(where + ": checksum mismatch in " + kBuffers[i] + ": the data hashes to " +
-                       util::checksum_hex(sum(data, i)) + ", the file says " + util::checksum_hex(sum(stored, i)) +
-                       " (corrupted)");
+                       util::checksum_hex(data) + ", the file says " +
+                       util::checksum_hex(stored) + " (corrupted)");
     }
-    if (sum(stored, i) != sum(record.datasets, i)) {
+    if (stored != sum(record.datasets, i)) {
       throw InputError(where + ": checksum mismatch in " + kBuffers[i] + ": the file says " +
-                       util::checksum_hex(sum(stored, i)) + ", the manifest " + util::checksum_hex(sum(record.datasets, i)) +
+                       util::checksum_hex(stored) + ", the manifest " +
+                       util::checksum_hex(sum(record.datasets, i)) +
                        " (a shard of another checkpoint?)");
     }
   }
@@ -187,9 +194,11 @@ void check_sums(const std::string& where, const model::Shard& shard,
     throw InputError(where + ": step " + std::to_string(shard.step) + ", the manifest says " +
                      std::to_string(record.step));
   }
-  if (shard.checksum() != record.checksum) {
-    throw InputError(where + ": checksum mismatch of the whole shard: " + util::checksum_hex(shard.checksum()) +
-                     ", the manifest says " + util::checksum_hex(record.checksum));
+  const std::uint64_t whole = model::combine_checksums(shard.layer, shard.step, sums.data);
+  if (whole != record.checksum) {
+    throw InputError(where + ": checksum mismatch of the whole shard: " +
+                     util::checksum_hex(whole) + ", the manifest says " +
+                     util::checksum_hex(record.checksum));
   }
 }
 
@@ -214,15 +223,14 @@ ShardRecord write_shard(const fs::path& step_dir, const model::GptConfig& cfg,
   record.layer = shard.layer;
   record.file = shard_file_name(shard.layer);
   record.step = shard.step;
-  record.datasets = shard.buffer_checksums();
-  record.checksum = model::combine_checksums(shard.layer, shard.step, record.datasets);
   Temporary temporary(final);
   try {
-    write_file(temporary.path(), spec, shard, record.datasets);
+    record.datasets = write_file(temporary.path(), spec, shard);
   } catch (const h5::Error& e) {
     throw IoError(final.string() + ": " + e.what());
   }
   temporary.commit();
+  record.checksum = model::combine_checksums(shard.layer, shard.step, record.datasets);
   record.bytes = static_cast<std::int64_t>(fs::file_size(final, ec));
   if (ec) throw IoError(final.string() + ": " + ec.message());
   return record;
@@ -238,24 +246,24 @@ model::Shard read_shard(const fs::path& step_dir, const model::GptConfig& cfg,
   if (!fs::exists(status)) throw InputError(where + ": missing shard file");
   if (!fs::is_regular_file(status)) throw InputError(where + ": not a regular file");
   model::Shard shard;
-  model::Shard::BufferChecksums stored;
+  ReadSums sums;
   try {
     {
       h5::Session session;
       if (!h5::is_hdf5(where)) throw h5::Error("not an HDF5 file");
     }
+    sums = read_file(where, spec, shard);  // its shapes first: the clearer message
     const auto bytes = static_cast<std::int64_t>(fs::file_size(path));
     if (bytes != record.bytes) {
       throw h5::Error(std::to_string(bytes) + " bytes, the manifest says " +
                       std::to_string(record.bytes) + " (truncated or replaced)");
     }
-    stored = read_file(where, spec, shard);
   } catch (const h5::Error& e) {
     throw InputError(where + ": " + e.what());
   } catch (const fs::filesystem_error& e) {
     throw InputError(where + ": " + e.code().message());
   }
-  check_sums(where, shard, stored, record);
+  check_sums(where, shard, sums, record);
   return shard;
 }
 
