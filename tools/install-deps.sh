@@ -16,6 +16,7 @@ packages=(
   nlohmann-json3-dev                  # --json output and metrics
   python3                             # test scripts that read JSON and drive hostile inputs
   python3-matplotlib python3-numpy    # tools/plot_timeline.py; llm.c-format test files
+  slurmctld slurmd slurm-client munge # jobs/*.sbatch, tested on a real one-node cluster
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -35,6 +35,7 @@ enum class Tag : int {
   control = 9006,               // elastic: coordinator -> every worker, one per decision
   migration_report = 9007,      // elastic: every worker -> coordinator, after a decision
   waiting_notice = 9008,        // a worker waiting long -> coordinator (waiting.hpp)
+  checkpoint_request = 9020,    // a rank that heard a signal but does not train -> first worker
 };
 
 const char* tag_name(Tag tag);
@@ -53,6 +54,9 @@ struct StepReport {
   double pipeline_ms = 0;
   double compute_ms = 0;
   double allreduce_ms = 0;
+  // How the workers agreed to end the step (a StepEnd, step_end.hpp): the
+  // coordinator then expects the checkpoint's reports, or the job to stop.
+  int end = 0;
   bool operator==(const StepReport&) const = default;
 };
 
@@ -63,9 +67,19 @@ struct EvalReport {
   bool operator==(const EvalReport&) const = default;
 };
 
-// The job is over: a parked rank may leave its wait.
+// The job is over: a parked rank may leave its wait. `stopped`: it ended
+// early on a stop request, after its checkpoint (every rank exits 75).
 struct Release {
+  bool stopped = false;
   bool operator==(const Release&) const = default;
+};
+
+// A rank that does not train (the coordinator, a parked one) heard a signal:
+// it asks the first worker, which adds it to its own wish at the next step's
+// end (a StepEnd, step_end.hpp).
+struct CheckpointRequest {
+  int end = 0;
+  bool operator==(const CheckpointRequest&) const = default;
 };
 
 // What `parcae profile` measures on rank 1 and every rank needs: per-layer
@@ -156,6 +170,8 @@ template <>
 inline constexpr Tag kTagOf<MigrationReport> = Tag::migration_report;
 template <>
 inline constexpr Tag kTagOf<WaitingNotice> = Tag::waiting_notice;
+template <>
+inline constexpr Tag kTagOf<CheckpointRequest> = Tag::checkpoint_request;
 
 // --- bytes ----------------------------------------------------------------------
 
@@ -264,6 +280,8 @@ void encode(Encoder& e, const MigrationReport& m);
 void decode(Decoder& d, MigrationReport& m);
 void encode(Encoder& e, const WaitingNotice& m);
 void decode(Decoder& d, WaitingNotice& m);
+void encode(Encoder& e, const CheckpointRequest& m);
+void decode(Decoder& d, CheckpointRequest& m);
 
 template <typename M>
 Bytes encode_message(const M& message) {
