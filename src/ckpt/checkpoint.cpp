@@ -8,8 +8,7 @@ namespace parcae::ckpt {
 
 Manifest write_checkpoint(const fs::path& step_dir, Manifest manifest,
                           const std::vector<model::Shard>& shards) {
-  manifest.shards.clear();
-  for (const auto& shard : shards) manifest.shards.push_back(write_shard(step_dir, manifest.model, shard));
+  manifest.shards = write_shards(step_dir, manifest.model, shards);
   write_manifest(step_dir, manifest);
   return manifest;
 }
@@ -18,6 +17,7 @@ std::vector<model::Shard> read_layers(const fs::path& step_dir, const Manifest& 
                                       int first, int end) {
   std::vector<model::Shard> shards;
   for (int layer = first; layer < end; ++layer) {
+    if (layer + 1 < end) prefetch_shard(step_dir, manifest.shard(layer + 1));
     shards.push_back(read_shard(step_dir, manifest.model, manifest.shard(layer)));
   }
   return shards;
