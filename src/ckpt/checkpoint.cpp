@@ -17,7 +17,6 @@ std::vector<model::Shard> read_layers(const fs::path& step_dir, const Manifest& 
                                       int first, int end) {
   std::vector<model::Shard> shards;
   for (int layer = first; layer < end; ++layer) {
-    if (layer + 1 < end) prefetch_shard(step_dir, manifest.shard(layer + 1));
     shards.push_back(read_shard(step_dir, manifest.model, manifest.shard(layer)));
   }
   return shards;

@@ -269,13 +269,6 @@ ShardRecord write_shard(const fs::path& step_dir, const model::GptConfig& cfg,
   return write_shards(step_dir, cfg, std::span<const model::Shard>(&shard, 1)).front();
 }
 
-void prefetch_shard(const fs::path& step_dir, const ShardRecord& record) {
-  const int fd = ::open((step_dir / record.file).c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return;  // its reader will say why
-  ::posix_fadvise(fd, 0, 0, POSIX_FADV_WILLNEED);
-  ::close(fd);
-}
-
 model::Shard read_shard(const fs::path& step_dir, const model::GptConfig& cfg,
                         const ShardRecord& record) {
   const fs::path path = step_dir / record.file;

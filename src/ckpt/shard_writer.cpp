@@ -14,14 +14,12 @@ ShardWriter::~ShardWriter() {
   if (pending_.valid()) pending_.wait();
 }
 
-void ShardWriter::submit(const fs::path& step_dir, const model::GptConfig& cfg,
-                         std::span<const model::Shard> shards) {
-  if (pending_.valid()) pending_.get();  // rethrows the previous write's error
-  const util::Stopwatch copying;
+
+void ShardWriter::copy_in(std::span<const model::Shard> shards, bool all_threads) {
   // Copies into the buffers of the previous submission: same sizes checkpoint
   // after checkpoint, so no allocation and no page faults after the first.
-  // The copy is the caller's stall, so every thread of the process shares it,
-  // in blocks of 1 MiB.
+  // A copy the caller waits for is shared by every thread of the process, in
+  // blocks of 1 MiB; one overlapping training takes one thread, not theirs.
   copies_.resize(shards.size());
   struct Block {
     const float* from;
@@ -43,17 +41,51 @@ void ShardWriter::submit(const fs::path& step_dir, const model::GptConfig& cfg,
     }
   }
   const auto n = static_cast<std::int64_t>(blocks.size());
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (all_threads)
   for (std::int64_t b = 0; b < n; ++b) {
     std::memcpy(blocks[b].to, blocks[b].from, blocks[b].floats * sizeof(float));
   }
+}
+
+void ShardWriter::submit(const fs::path& step_dir, const model::GptConfig& cfg,
+                         std::span<const model::Shard> shards) {
+  if (pending_.valid()) pending_.get();  // rethrows the previous write's error
+  const util::Stopwatch copying;
+  copy_in(shards, /*all_threads=*/true);
   copy_seconds_ = copying.seconds();
   pending_ = std::async(std::launch::async, [this, step_dir, cfg] {
     return write_shards(step_dir, cfg, copies_);
   });
 }
 
+void ShardWriter::submit_overlapped(const fs::path& step_dir, const model::GptConfig& cfg,
+                                    std::span<const model::Shard> shards) {
+  if (pending_.valid()) pending_.get();
+  std::promise<void> copy_done;
+  copied_ = copy_done.get_future();
+  pending_ = std::async(std::launch::async,
+                        [this, step_dir, cfg, shards, done = std::move(copy_done)]() mutable {
+                          try {
+                            copy_in(shards, /*all_threads=*/false);
+                          } catch (...) {
+                            done.set_exception(std::current_exception());
+                            throw;
+                          }
+                          done.set_value();
+                          return write_shards(step_dir, cfg, copies_);
+                        });
+}
+
+double ShardWriter::wait_copied() {
+  const util::Stopwatch waiting;
+  if (copied_.valid()) copied_.get();
+  copy_seconds_ = waiting.seconds();
+  return copy_seconds_;
+}
+
 std::vector<ShardRecord> ShardWriter::wait() {
+  if (copied_.valid()) copied_.wait();
+  copied_ = {};
   if (!pending_.valid()) return {};
   return pending_.get();
 }

@@ -40,10 +40,6 @@ ShardRecord write_shard(const fs::path& step_dir, const model::GptConfig& cfg,
 std::vector<ShardRecord> write_shards(const fs::path& step_dir, const model::GptConfig& cfg,
                                       std::span<const model::Shard> shards);
 
-// Asks the kernel to start reading the file of `record` (posix_fadvise
-// WILLNEED), so it arrives while the previous shard is being checked.
-void prefetch_shard(const fs::path& step_dir, const ShardRecord& record);
-
 // Reads the shard `record` names and checks it against the model and the
 // record: an HDF5 file of the right size, the group, the three float32
 // datasets of layer_spec's size, the tensor table, the layer and step, and
