@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <numeric>
 #include <random>
+#include <stdexcept>
 
 #include "parcae/error.hpp"
 
@@ -51,6 +52,27 @@ double count_loss_vectors(Config from, int j) {
   return count[j];
 }
 
+// Per target: 0 when every source (configurations, then not training)
+// considers it, else the depth of its sources when exactly the configurations
+// of one depth do. Anything else is a target set the DP cannot visit by depth.
+std::vector<int> source_depths(const std::vector<Config>& configs,
+                               const std::vector<std::vector<char>>& member) {
+  std::vector<int> depth(configs.size(), 0);
+  for (std::size_t t = 0; t < configs.size(); ++t) {
+    bool all = true, same_depth_only = true;
+    for (std::size_t f = 0; f < member.size(); ++f) {
+      const bool considered = member[f][t] != 0;
+      const bool same = f < configs.size() && configs[f].pp == configs[t].pp;
+      all = all && considered;
+      same_depth_only = same_depth_only && considered == same;
+    }
+    if (all) continue;
+    if (!same_depth_only) throw std::logic_error("scaled targets: a target neither global nor of one depth");
+    depth[t] = configs[t].pp;
+  }
+  return depth;
+}
+
 }  // namespace
 
 double probability_all_stages_keep(int n, Config from, int n_out, int keep) {
@@ -83,6 +105,7 @@ TransitionTable::TransitionTable(const CostModel& model, TransitionOptions optio
       scaled_member_.emplace_back(model.configs().size(), 0);
       for (int t : list) scaled_member_.back()[t] = 1;
     }
+    source_depth_ = source_depths(model.configs(), scaled_member_);
   }
 }
 

@@ -69,6 +69,12 @@ class TransitionTable {
   // Target indices considered from configs()[from_index] (-1: not training).
   std::span<const int> targets(int from_index, bool scaled) const;
   bool considers(int from_index, int target, bool scaled) const;
+  // Who considers `target`: 0 = every configuration (and not training), else
+  // only configurations of this pipeline depth (the scaled set's same-depth
+  // column), so the DP visits only those labels for it.
+  int considered_from_depth(int target, bool scaled) const {
+    return !scaled || source_depth_.empty() ? 0 : source_depth_[target];
+  }
   // samples_per_s of each configuration, by index (the DP's inner loop).
   const std::vector<double>& throughput() const { return throughput_; }
 
@@ -108,6 +114,7 @@ class TransitionTable {
   std::vector<int> all_targets_;                   // 0 .. configs - 1
   std::vector<std::vector<int>> scaled_targets_;   // per config index, last = not training
   std::vector<std::vector<char>> scaled_member_;   // the same as flags
+  std::vector<int> source_depth_;                  // per target, see considered_from_depth
   std::vector<int> index_;  // dp * stride + pp -> config index
   int stride_ = 0;
 };
