@@ -73,6 +73,7 @@ int run_data(int argc, char** argv);
 int run_train(int argc, char** argv);
 int run_profile(int argc, char** argv);
 int run_sample(int argc, char** argv);
+int ckpt_import_llmc(int argc, char** argv);  // ckpt_import_llmc.cpp: parcae ckpt import-llmc
 int run_plan(int argc, char** argv);
 int run_simulate(int argc, char** argv);
 int run_bench(int argc, char** argv);
