@@ -35,6 +35,9 @@ enum class Tag : int {
   control = 9006,               // elastic: coordinator -> every worker, one per decision
   migration_report = 9007,      // elastic: every worker -> coordinator, after a decision
   waiting_notice = 9008,        // a worker waiting long -> coordinator (waiting.hpp)
+  abort_step = 9020,            // recovery: coordinator -> every living worker, a rank died
+  survivor_report = 9021,       // recovery: every living worker -> coordinator, what it holds
+  survivors = 9022,             // recovery: coordinator -> every survivor, who goes on, from where
 };
 
 const char* tag_name(Tag tag);
@@ -138,8 +141,41 @@ struct WaitingNotice {
   bool operator==(const WaitingNotice&) const = default;
 };
 
+// Recovery from a dead worker (runtime/membership.hpp, elastic/worker.hpp): the
+// coordinator found `dead` silent past --death-seconds; every living worker
+// gives up what it waits on and reports.
+struct AbortStep {
+  std::int64_t epoch = 0;  // the recovery's epoch (a control message's epoch space)
+  std::vector<int> dead;   // every world rank lost so far
+  bool operator==(const AbortStep&) const = default;
+};
+
+// What a survivor still holds after an abort: layers [first_layer, end_layer)
+// trained through `step` optimizer steps (end_layer = first_layer = 0: nothing).
+struct SurvivorReport {
+  std::int64_t epoch = 0;
+  int first_layer = 0, end_layer = 0;
+  std::int64_t step = 0;
+  bool operator==(const SurvivorReport&) const = default;
+};
+
+// The survivors (world ranks, ascending, rank 0 first) build their
+// communicator; state at `step` steps is what goes on (other state is dropped).
+struct Survivors {
+  std::int64_t epoch = 0;
+  std::vector<int> ranks;
+  std::int64_t step = 0;
+  bool operator==(const Survivors&) const = default;
+};
+
 template <typename M>
 inline constexpr Tag kTagOf = M::no_tag_declared_for_this_type;
+template <>
+inline constexpr Tag kTagOf<AbortStep> = Tag::abort_step;
+template <>
+inline constexpr Tag kTagOf<SurvivorReport> = Tag::survivor_report;
+template <>
+inline constexpr Tag kTagOf<Survivors> = Tag::survivors;
 template <>
 inline constexpr Tag kTagOf<StepReport> = Tag::step_report;
 template <>
@@ -264,6 +300,12 @@ void encode(Encoder& e, const MigrationReport& m);
 void decode(Decoder& d, MigrationReport& m);
 void encode(Encoder& e, const WaitingNotice& m);
 void decode(Decoder& d, WaitingNotice& m);
+void encode(Encoder& e, const AbortStep& m);
+void decode(Decoder& d, AbortStep& m);
+void encode(Encoder& e, const SurvivorReport& m);
+void decode(Decoder& d, SurvivorReport& m);
+void encode(Encoder& e, const Survivors& m);
+void decode(Decoder& d, Survivors& m);
 
 template <typename M>
 Bytes encode_message(const M& message) {
