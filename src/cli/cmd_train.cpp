@@ -133,6 +133,9 @@ std::optional<Job> setup(int argc, char** argv, MpiJob& job) {
   j.cfg.validate(job.size == 1 ? 1 : job.size - 1);
   j.elastic = elastic_config_from(vm);
   if (j.elastic) elastic::validate(*j.elastic, j.cfg, job.size - 1);
+  // A signal from now on is a request the steps answer (signals.hpp); an
+  // elastic run keeps the plain stop.
+  if (!j.elastic) take_signals_as_requests();
   j.plot = plot_path_from(vm);
   if (j.plot && !j.elastic) throw InputError("--plot draws an elastic run's --timeline (--elastic or --trace)");
   job.stall_seconds = j.cfg.stall_seconds;
@@ -157,8 +160,14 @@ int train(const MpiJob& job, const Job& j) {
     std::cerr << "parcae train: " << cfg.model.describe() << ", " << cfg.dp << "x" << cfg.pp
               << " on " << job.size - 1 << " workers, global batch " << cfg.global_batch << "\n";
   }
-  runtime::run_job(cfg, j.data, std::cerr);
-  return 0;
+  const runtime::JobControl control{.requests = take_signal_request, .schedule = {}};
+  const auto outcome = runtime::run_training_job(cfg, j.data, std::cerr, control);
+  if (!outcome.stopped) return 0;
+  if (!outcome.steps.empty()) {
+    std::cerr << "parcae train: stopped after step " << outcome.steps.back().step + 1 << "/"
+              << cfg.steps << " as asked; exit " << kExitRequeue << " (requeue me)\n";
+  }
+  return kExitRequeue;
 }
 
 }  // namespace

@@ -61,6 +61,7 @@ int run_predict(int argc, char** argv);
 int run_data(int argc, char** argv);
 int run_train(int argc, char** argv);
 int run_profile(int argc, char** argv);
+int run_sample(int argc, char** argv);
 int run_plan(int argc, char** argv);
 int run_simulate(int argc, char** argv);
 int run_bench(int argc, char** argv);

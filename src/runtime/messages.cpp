@@ -27,6 +27,8 @@ const char* tag_name(Tag tag) {
       return "migration report";
     case Tag::waiting_notice:
       return "waiting notice";
+    case Tag::checkpoint_request:
+      return "checkpoint request";
     case Tag::abort_step:
       return "abort step";
     case Tag::survivor_report:
@@ -52,11 +54,11 @@ void Decoder::finish() const {
 // Fields in declaration order.
 void encode(Encoder& e, const StepReport& m) {
   e.put(m.step), e.put(m.loss_sum), e.put(m.micro_batches), e.put(m.grad_norm), e.put(m.lr);
-  e.put(m.ms), e.put(m.pipeline_ms), e.put(m.compute_ms), e.put(m.allreduce_ms);
+  e.put(m.ms), e.put(m.pipeline_ms), e.put(m.compute_ms), e.put(m.allreduce_ms), e.put(m.end);
 }
 void decode(Decoder& d, StepReport& m) {
   d.get(m.step), d.get(m.loss_sum), d.get(m.micro_batches), d.get(m.grad_norm), d.get(m.lr);
-  d.get(m.ms), d.get(m.pipeline_ms), d.get(m.compute_ms), d.get(m.allreduce_ms);
+  d.get(m.ms), d.get(m.pipeline_ms), d.get(m.compute_ms), d.get(m.allreduce_ms), d.get(m.end);
 }
 
 void encode(Encoder& e, const EvalReport& m) {
@@ -64,8 +66,8 @@ void encode(Encoder& e, const EvalReport& m) {
 }
 void decode(Decoder& d, EvalReport& m) { d.get(m.step), d.get(m.loss_sum), d.get(m.micro_batches); }
 
-void encode(Encoder&, const Release&) {}
-void decode(Decoder&, Release&) {}
+void encode(Encoder& e, const Release& m) { e.put(m.stopped); }
+void decode(Decoder& d, Release& m) { d.get(m.stopped); }
 
 void encode(Encoder& e, const ProfileMeasurements::Layer& m) {
   e.put(m.forward_ms), e.put(m.backward_ms), e.put(m.params);
@@ -135,6 +137,9 @@ void decode(Decoder& d, SurvivorReport& m) {
 }
 void encode(Encoder& e, const Survivors& m) { e.put(m.epoch), e.put(m.ranks), e.put(m.step); }
 void decode(Decoder& d, Survivors& m) { d.get(m.epoch), d.get(m.ranks), d.get(m.step); }
+
+void encode(Encoder& e, const CheckpointRequest& m) { e.put(m.end); }
+void decode(Decoder& d, CheckpointRequest& m) { d.get(m.end); }
 
 namespace {
 

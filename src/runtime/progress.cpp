@@ -109,6 +109,7 @@ void merge(StepReport& total, const StepReport& part) {
   total.pipeline_ms = std::max(total.pipeline_ms, part.pipeline_ms);
   total.compute_ms = std::max(total.compute_ms, part.compute_ms);
   total.allreduce_ms = std::max(total.allreduce_ms, part.allreduce_ms);
+  total.end = std::max(total.end, part.end);  // the same on every replica: the ranks agreed
 }
 
 void merge(EvalReport& total, const EvalReport& part) {

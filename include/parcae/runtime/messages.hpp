@@ -35,9 +35,10 @@ enum class Tag : int {
   control = 9006,               // elastic: coordinator -> every worker, one per decision
   migration_report = 9007,      // elastic: every worker -> coordinator, after a decision
   waiting_notice = 9008,        // a worker waiting long -> coordinator (waiting.hpp)
-  abort_step = 9020,            // recovery: coordinator -> every living worker, a rank died
-  survivor_report = 9021,       // recovery: every living worker -> coordinator, what it holds
-  survivors = 9022,             // recovery: coordinator -> every survivor, who goes on, from where
+  checkpoint_request = 9020,    // a rank that heard a signal but does not train -> first worker
+  abort_step = 9030,            // recovery: coordinator -> every living worker, a rank died
+  survivor_report = 9031,       // recovery: every living worker -> coordinator, what it holds
+  survivors = 9032,             // recovery: coordinator -> every survivor, who goes on, from where
 };
 
 const char* tag_name(Tag tag);
@@ -56,6 +57,9 @@ struct StepReport {
   double pipeline_ms = 0;
   double compute_ms = 0;
   double allreduce_ms = 0;
+  // How the workers agreed to end the step (a StepEnd, step_end.hpp): the
+  // coordinator then expects the checkpoint's reports, or the job to stop.
+  int end = 0;
   bool operator==(const StepReport&) const = default;
 };
 
@@ -66,9 +70,19 @@ struct EvalReport {
   bool operator==(const EvalReport&) const = default;
 };
 
-// The job is over: a parked rank may leave its wait.
+// The job is over: a parked rank may leave its wait. `stopped`: it ended
+// early on a stop request, after its checkpoint (every rank exits 75).
 struct Release {
+  bool stopped = false;
   bool operator==(const Release&) const = default;
+};
+
+// A rank that does not train (the coordinator, a parked one) heard a signal:
+// it asks the first worker, which adds it to its own wish at the next step's
+// end (a StepEnd, step_end.hpp).
+struct CheckpointRequest {
+  int end = 0;
+  bool operator==(const CheckpointRequest&) const = default;
 };
 
 // What `parcae profile` measures on rank 1 and every rank needs: per-layer
@@ -192,6 +206,8 @@ template <>
 inline constexpr Tag kTagOf<MigrationReport> = Tag::migration_report;
 template <>
 inline constexpr Tag kTagOf<WaitingNotice> = Tag::waiting_notice;
+template <>
+inline constexpr Tag kTagOf<CheckpointRequest> = Tag::checkpoint_request;
 
 // --- bytes ----------------------------------------------------------------------
 
@@ -300,6 +316,8 @@ void encode(Encoder& e, const MigrationReport& m);
 void decode(Decoder& d, MigrationReport& m);
 void encode(Encoder& e, const WaitingNotice& m);
 void decode(Decoder& d, WaitingNotice& m);
+void encode(Encoder& e, const CheckpointRequest& m);
+void decode(Decoder& d, CheckpointRequest& m);
 void encode(Encoder& e, const AbortStep& m);
 void decode(Decoder& d, AbortStep& m);
 void encode(Encoder& e, const SurvivorReport& m);
