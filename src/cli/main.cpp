@@ -10,6 +10,7 @@
 #include "command.hpp"
 #include "failure.hpp"
 #include "parcae/error.hpp"
+#include "memory_policy.hpp"
 #include "signals.hpp"
 
 namespace parcae::cli {
@@ -24,6 +25,8 @@ const std::vector<Command>& commands() {
       {"data", "prepare token files for training", run_data},
       {"train", "train a GPT model (under mpirun: D replicas x P stages)", run_train},
       {"profile", "measure every (D, P) under mpirun into a profile table", run_profile},
+      {"sample", "generate text from a trained model's checkpoint", run_sample},
+      {"ckpt", "list, inspect or verify checkpoints", run_ckpt},
   };
   return table;
 }
@@ -80,6 +83,7 @@ void flush_standard_output() {
 }  // namespace parcae::cli
 
 int main(int argc, char** argv) {
+  parcae::cli::keep_freed_memory();
   parcae::cli::install_signal_handlers(/*rank=*/0);
   try {
     const int code = parcae::cli::dispatch(argc, argv);

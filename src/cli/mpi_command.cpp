@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "parcae/runtime/waiting.hpp"
+#include "signals.hpp"
 
 namespace parcae::cli {
 namespace {
@@ -25,6 +26,7 @@ int agree_on_failure(const std::optional<Failure>& mine, const MpiJob& job) {
   if (gravest == 0) return 0;
   const int speaker = job.size > 1 ? allreduce(code == gravest ? job.rank : INT_MAX, MPI_MIN) : 0;
   if (job.rank == speaker) std::cerr << "parcae: " << mine->message << "\n" << std::flush;
+  settle_exit_code(gravest);
   return gravest;
 }
 

@@ -26,6 +26,7 @@ const KernelTable kCudaKernels = {
     .attention_forward = k::attention_forward,
     .attention_backward = k::attention_backward,
     .attention_saved_floats = kernels::cpu::attention_saved_floats,
+    .attention_decode_forward = k::attention_decode_forward,
     .gelu_forward = k::gelu_forward,
     .gelu_backward = k::gelu_backward,
     .residual_forward = k::residual_forward,

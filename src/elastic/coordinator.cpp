@@ -77,7 +77,8 @@ class Coordinator {
             {e.history, workers_})),
         forecaster_(make_forecaster(e.policy, *predictor_)),
         controller_(table_, forecaster_.get(), balance_costs(costs), shard_bytes(cfg.model),
-                    source_, {e.policy, e.look_ahead, e.notice_s > 0, e.hdf5_migration}) {
+                    source_, {e.policy, e.look_ahead, e.notice_s > 0, e.hdf5_migration}),
+        store_(costs.store) {
     if (!e.timeline_path.empty()) timeline_.emplace(e.timeline_path);
   }
 
@@ -148,6 +149,7 @@ class Coordinator {
   std::int64_t epoch_ = 0, step_ = 0;
   ElasticSummary summary_;
   std::vector<double> step_seconds_;  // wall time of each step done, by step
+  StoreSpeed store_;                  // what a checkpoint save or load costs
 };
 
 double Coordinator::interval_seconds(const LiveCosts& costs) const {
@@ -261,7 +263,9 @@ ElasticSummary Coordinator::run() {
           {"interval_seconds", e_.interval_seconds},
           {"model", cfg_.model.describe()},
           {"global_batch", cfg_.global_batch},
-          {"identity_replay", source_.by_identity()}});
+          {"identity_replay", source_.by_identity()},
+          {"store_write_gbps", store_.write_gbps},
+          {"store_read_gbps", store_.read_gbps}});
   out_ << "parcae train --elastic: " << cfg_.model.describe() << ", " << workers_
        << " workers, policy " << to_string(e_.policy) << ", " << source_.intervals()
        << " intervals of "

@@ -18,7 +18,8 @@ std::vector<std::int64_t> shard_bytes(const model::GptConfig& cfg) {
   return bytes;
 }
 
-LiveCosts measure_live_costs(MPI_Comm world, const runtime::TrainConfig& cfg, int repeats) {
+LiveCosts measure_live_costs(MPI_Comm world, const runtime::TrainConfig& cfg, int repeats,
+                             const std::filesystem::path& store_root) {
   int rank = 0, size = 0;
   MPI_Comm_rank(world, &rank);
   MPI_Comm_size(world, &size);
@@ -29,7 +30,11 @@ LiveCosts measure_live_costs(MPI_Comm world, const runtime::TrainConfig& cfg, in
     for (const auto& t : runtime::measure_layers(cfg.model, repeats))
       m.layers.push_back({t.forward_ms, t.backward_ms, t.params});
     m.optimizer_ns_per_param = runtime::measure_adamw_ns_per_param(cfg.model, repeats);
+    costs.store = measure_store_speed(cfg.model, store_root);
   }
+  double store[2] = {costs.store.write_gbps, costs.store.read_gbps};
+  MPI_Bcast(store, 2, MPI_DOUBLE, 1, world);
+  costs.store = {store[0], store[1]};
   if (workers >= 2) {
     const auto sizes = shard_bytes(cfg.model);
     const double activation = 4.0 * cfg.model.micro_batch * cfg.model.seq_len * cfg.model.channels;
@@ -93,11 +98,15 @@ liveput::CostModel live_cost_model(const LiveCosts& costs, const runtime::TrainC
   k.rebuild_remove_ms = 0;
   k.notice_s = notice_s;
   k.spares_in_job = true;
-  // Checkpoint-based recovery is charged by what the job measures of its own
-  // checkpoints (set by the caller once a checkpoint has been timed); until
-  // then a rollback costs its regroup and the redone steps, nothing more.
-  k.checkpoint_ms = 0;
-  k.rollback_extra_ms = 0;
+  // Checkpoint-based recovery is charged at the store's measured speed: the
+  // reactive baseline saves and loads the whole state on every change, a
+  // rollback loads it (the redone steps are charged apart). Where the store
+  // could not be measured, nothing more than the regroup.
+  double state_bytes = 0;
+  for (const auto b : shard_bytes(cfg.model)) state_bytes += static_cast<double>(b);
+  k.checkpoint_ms =
+      store_write_ms(costs.store, state_bytes) + store_read_ms(costs.store, state_bytes);
+  k.rollback_extra_ms = store_read_ms(costs.store, state_bytes);
   liveput::LayerParams params;
   for (const auto& l : costs.measured.layers) params.push_back(l.params);
   const int layers = static_cast<int>(params.size());

@@ -30,6 +30,18 @@ const model::Shard& find_held(std::span<const model::Shard> held, int layer) {
                          ", which this rank does not hold");
 }
 
+// The ranks this rank sends to or receives from, once each.
+std::vector<int> partners_of(const MigrationPlan& plan, int me) {
+  std::vector<int> out;
+  for (const auto& t : plan.transfers) {
+    if (t.from == me) out.push_back(t.to);
+    if (t.to == me) out.push_back(t.from);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 struct Incoming {
   std::int64_t header[kHeaderWords] = {};
   model::Shard shard;
@@ -40,7 +52,8 @@ struct Incoming {
 
 std::vector<model::Shard> exchange_shards(MPI_Comm comm, const MigrationPlan& plan,
                                           std::span<const model::Shard> held,
-                                          const model::GptConfig& cfg, ExchangeStats* stats) {
+                                          const model::GptConfig& cfg, ExchangeStats* stats,
+                                          const runtime::Patience* patience) {
   const auto start = std::chrono::steady_clock::now();
   int me = 0;
   MPI_Comm_rank(comm, &me);
@@ -89,7 +102,7 @@ std::vector<model::Shard> exchange_shards(MPI_Comm comm, const MigrationPlan& pl
       local.bytes_received += static_cast<std::int64_t>(3 * in.shard.param.size() * sizeof(float));
     }
   }
-  MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE);
+  runtime::wait_politely(requests, patience, partners_of(plan, me));
 
   std::vector<model::Shard> received;
   for (auto& in : incoming) {

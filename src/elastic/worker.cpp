@@ -97,7 +97,7 @@ void ElasticWorker::reconfigure(const ControlMessage& m) {
   const bool named =
       std::any_of(plan.transfers.begin(), plan.transfers.end(),
                   [&](const Transfer& t) { return t.from == rank_ || t.to == rank_; });
-  if (named) received = exchange_shards(world_, plan, held, cfg_.model, &stats);
+  if (named) received = exchange_shards(world_, plan, held, cfg_.model, &stats, &groups_.patience());
   if (preempted) {
     lose_state();
     held.clear();

@@ -1,36 +1,23 @@
 // Shards: creation and fingerprint (see shard.hpp).
-#include <bit>
-#include <cstring>
+#include "parcae/model/shard.hpp"
 
 #include "parcae/model/init.hpp"
-#include "parcae/model/shard.hpp"
+#include "parcae/util/checksum.hpp"
 
 namespace parcae::model {
 
-namespace {
-
-// FNV-1a over 32-bit words rather than bytes: a quarter of the multiplies, and
-// still sensitive to every bit and to order.
-constexpr std::uint64_t kFnvOffset = 0xcbf29ce484222325ULL;
-constexpr std::uint64_t kFnvPrime = 0x100000001b3ULL;
-
-std::uint64_t mix(std::uint64_t h, std::uint64_t word) { return (h ^ word) * kFnvPrime; }
-
-std::uint64_t mix(std::uint64_t h, const std::vector<float>& v) {
-  h = mix(h, v.size());
-  for (float x : v) h = mix(h, std::bit_cast<std::uint32_t>(x));
-  return h;
+std::uint64_t combine_checksums(int layer, std::int64_t step, const Shard::BufferChecksums& sums) {
+  const std::uint64_t words[] = {static_cast<std::uint64_t>(layer), static_cast<std::uint64_t>(step),
+                                 sums.param, sums.adam_m, sums.adam_v};
+  return util::xxh3_64(std::span<const std::uint64_t>(words));
 }
 
-}  // namespace
-
-std::uint64_t Shard::checksum() const {
-  std::uint64_t h = mix(kFnvOffset, static_cast<std::uint64_t>(layer));
-  h = mix(h, static_cast<std::uint64_t>(step));
-  h = mix(h, param);
-  h = mix(h, adam_m);
-  return mix(h, adam_v);
+Shard::BufferChecksums Shard::buffer_checksums() const {
+  return {util::xxh3_64(std::span<const float>(param)), util::xxh3_64(std::span<const float>(adam_m)),
+          util::xxh3_64(std::span<const float>(adam_v))};
 }
+
+std::uint64_t Shard::checksum() const { return combine_checksums(layer, step, buffer_checksums()); }
 
 Shard make_shard(const GptConfig& cfg, int layer, std::uint64_t seed) {
   const LayerSpec spec = layer_spec(cfg, layer);

@@ -27,6 +27,10 @@ const char* tag_name(Tag tag) {
       return "migration report";
     case Tag::waiting_notice:
       return "waiting notice";
+    case Tag::checkpoint_request:
+      return "checkpoint request";
+    case Tag::shards_saved:
+      return "shards saved";
   }
   return "unknown message";
 }
@@ -46,11 +50,11 @@ void Decoder::finish() const {
 // Fields in declaration order.
 void encode(Encoder& e, const StepReport& m) {
   e.put(m.step), e.put(m.loss_sum), e.put(m.micro_batches), e.put(m.grad_norm), e.put(m.lr);
-  e.put(m.ms), e.put(m.pipeline_ms), e.put(m.compute_ms), e.put(m.allreduce_ms);
+  e.put(m.ms), e.put(m.pipeline_ms), e.put(m.compute_ms), e.put(m.allreduce_ms), e.put(m.end);
 }
 void decode(Decoder& d, StepReport& m) {
   d.get(m.step), d.get(m.loss_sum), d.get(m.micro_batches), d.get(m.grad_norm), d.get(m.lr);
-  d.get(m.ms), d.get(m.pipeline_ms), d.get(m.compute_ms), d.get(m.allreduce_ms);
+  d.get(m.ms), d.get(m.pipeline_ms), d.get(m.compute_ms), d.get(m.allreduce_ms), d.get(m.end);
 }
 
 void encode(Encoder& e, const EvalReport& m) {
@@ -58,8 +62,8 @@ void encode(Encoder& e, const EvalReport& m) {
 }
 void decode(Decoder& d, EvalReport& m) { d.get(m.step), d.get(m.loss_sum), d.get(m.micro_batches); }
 
-void encode(Encoder&, const Release&) {}
-void decode(Decoder&, Release&) {}
+void encode(Encoder& e, const Release& m) { e.put(m.stopped); }
+void decode(Decoder& d, Release& m) { d.get(m.stopped); }
 
 void encode(Encoder& e, const ProfileMeasurements::Layer& m) {
   e.put(m.forward_ms), e.put(m.backward_ms), e.put(m.params);
@@ -119,6 +123,25 @@ void decode(Decoder& d, MigrationReport& m) {
 }
 void encode(Encoder& e, const WaitingNotice& m) { e.put(m.waiting_for), e.put(m.waited_s); }
 void decode(Decoder& d, WaitingNotice& m) { d.get(m.waiting_for), d.get(m.waited_s); }
+
+void encode(Encoder& e, const CheckpointRequest& m) { e.put(m.end); }
+void decode(Decoder& d, CheckpointRequest& m) { d.get(m.end); }
+
+void encode(Encoder& e, const ckpt::ShardRecord& m) {
+  e.put(m.layer), e.put(m.file), e.put(m.bytes), e.put(m.step);
+  e.put(m.datasets.param), e.put(m.datasets.adam_m), e.put(m.datasets.adam_v), e.put(m.checksum);
+}
+void decode(Decoder& d, ckpt::ShardRecord& m) {
+  d.get(m.layer), d.get(m.file), d.get(m.bytes), d.get(m.step);
+  d.get(m.datasets.param), d.get(m.datasets.adam_m), d.get(m.datasets.adam_v), d.get(m.checksum);
+}
+
+void encode(Encoder& e, const ShardsSaved& m) {
+  e.put(m.step), e.put(m.stage), e.put(m.shards), e.put(m.stall_s), e.put(m.write_s);
+}
+void decode(Decoder& d, ShardsSaved& m) {
+  d.get(m.step), d.get(m.stage), d.get(m.shards), d.get(m.stall_s), d.get(m.write_s);
+}
 
 namespace {
 

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "parcae/runtime/checkpoint_writing.hpp"
 #include "parcae/util/atomic_file.hpp"
 
 namespace parcae::runtime {
@@ -95,6 +96,19 @@ void ProgressLog::eval(const EvalReport& r) {
   out_ << line << std::flush;
 }
 
+void ProgressLog::checkpoint(const CheckpointSummary& c) {
+  if (!cfg_.metrics_path.empty()) {
+    metrics_ += "{\"checkpoint\": " + std::to_string(c.step) + ", \"bytes\": " +
+                std::to_string(c.bytes) + ", \"stall_ms\": " + exact(c.stall_s * 1e3) +
+                ", \"write_ms\": " + exact(c.write_s * 1e3) + "}\n";
+  }
+  char line[512];
+  std::snprintf(line, sizeof line,
+                "checkpoint %s | %.1f MB | training stalled %.1f ms | written in %.1f ms\n",
+                c.dir.c_str(), c.bytes / 1e6, c.stall_s * 1e3, c.write_s * 1e3);
+  out_ << line << std::flush;
+}
+
 void ProgressLog::finish() {
   if (!cfg_.metrics_path.empty()) util::write_file_atomically(cfg_.metrics_path, metrics_);
 }
@@ -109,6 +123,7 @@ void merge(StepReport& total, const StepReport& part) {
   total.pipeline_ms = std::max(total.pipeline_ms, part.pipeline_ms);
   total.compute_ms = std::max(total.compute_ms, part.compute_ms);
   total.allreduce_ms = std::max(total.allreduce_ms, part.allreduce_ms);
+  total.end = std::max(total.end, part.end);  // the same on every replica: the ranks agreed
 }
 
 void merge(EvalReport& total, const EvalReport& part) {

@@ -30,7 +30,7 @@ StepRunner::StepRunner(const TrainConfig& cfg, const TrainData& data, compute::S
       executor_(stage, P_ > 1 ? &transport_ : nullptr, s_, P_, cfg.model.micro_batch,
                 cfg.model.seq_len) {}
 
-void StepRunner::run(int step, Reporter& reporter) {
+StepEnd StepRunner::run(int step, Reporter& reporter, const std::function<StepEnd()>& agree_end) {
   const int B = cfg_.model.micro_batch, T = cfg_.model.seq_len;
   const bool reports = s_ == P_ - 1;
   const util::Stopwatch step_watch;
@@ -56,9 +56,10 @@ void StepRunner::run(int step, Reporter& reporter) {
   auto adamw = cfg_.adamw;
   adamw.lr = static_cast<float>(cfg_.lr.at(step));
   stage_.adamw_step(adamw);
+  const StepEnd end = agree_end ? agree_end() : StepEnd::train_on;
   if (reports) {
     reporter.step({step, loss, share_.count, norm, adamw.lr, step_watch.ms(), pipeline_ms,
-                   compute_ms, allreduce_ms});
+                   compute_ms, allreduce_ms, static_cast<int>(end)});
   }
 
   if (data_.val && eval_due(cfg_, step)) {
@@ -69,6 +70,7 @@ void StepRunner::run(int step, Reporter& reporter) {
     const double val = executor_.evaluate(eval_share_.count, val_batch);
     if (reports) reporter.eval({step, val, eval_share_.count});
   }
+  return end;
 }
 
 }  // namespace parcae::runtime

@@ -88,6 +88,12 @@ parcae_cli_test(bench_unknown_target 2 "unknown target 'nope'" bench nope)
 add_test(NAME cli.hostile_options
   COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/hostile_options.py $<TARGET_FILE:parcae>)
 set_tests_properties(cli.hostile_options PROPERTIES TIMEOUT 300 RUN_SERIAL TRUE)
+# The MPI commands once per numeric option under `mpirun -np 3` with NaN:
+# one message, exit 2 on every rank, nothing left waiting.
+add_test(NAME mpi.hostile_options
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/hostile_options.py $<TARGET_FILE:parcae>
+          --mpirun-only --jobs 3)
+set_tests_properties(mpi.hostile_options PROPERTIES TIMEOUT 300 RUN_SERIAL TRUE)
 
 # --device (issue 13): a bad word, and cuda where no GPU is visible (hidden by
 # CUDA_VISIBLE_DEVICES, so it holds on a GPU machine too), are bad input.

@@ -14,7 +14,7 @@ BASE (a cheap valid invocation) only to be exercised from a working start
   - a numeric value outside the option's printed range is exit 2 naming the
     option.
 
-usage: hostile_options.py PARCAE [--jobs 2] [--timeout 20] [--mpirun]
+usage: hostile_options.py PARCAE [--jobs 2] [--timeout 20] [--mpirun | --mpirun-only]
 (--mpirun: the MPI commands also once per option under `mpirun -np 3`, where
 the message must appear exactly once.)
 """
@@ -54,6 +54,9 @@ BASE = {
                    "--seq", "8"],
     "bench pipeline": ["--model", "tiny"],
     "bench migrate": ["--models", "tiny"],
+    "bench decode": ["--model", "tiny", "--tokens", "8", "--lengths", "2"],
+    "bench ckpt": ["--models", "tiny", "--repeats", "1", "--dir", "{OUT}"],
+    "ckpt init": ["--model", "tiny", "--checkpoint-dir", "{OUT}/ck"],
     "data prepare": ["--text", "{TEXT}", "--out", "{OUT}/d.bin"],
     "train": TINY_TRAIN + ["--data", "{TOKENS}", "--metrics", "{OUT}/metrics.jsonl"],
     "profile": ["--model", "tiny", "--out", "{OUT}/profile.csv"],
@@ -344,9 +347,12 @@ def main():
     ap.add_argument("--jobs", type=int, default=6)
     ap.add_argument("--timeout", type=int, default=20)
     ap.add_argument("--mpirun", action="store_true")
+    ap.add_argument("--mpirun-only", action="store_true",
+                    help="only the runs under mpirun (implies --mpirun)")
     ap.add_argument("--only", default="", help="regex over 'command option value'")
     args = ap.parse_args()
     args.parcae = os.path.abspath(args.parcae)
+    args.mpirun = args.mpirun or args.mpirun_only
     env = dict(os.environ)
     env.update({"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
                 "OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1",
@@ -367,8 +373,9 @@ def main():
                 "%d %s" % (n, k) for k, n in sorted(kinds.items()))))
             if key not in BASE:
                 print("note: no base invocation for '%s' (add one to BASE)" % key)
-            for c in cases_for(words, options):
-                cases.append(c + (False,))
+            if not args.mpirun_only:
+                for c in cases_for(words, options):
+                    cases.append(c + (False,))
             if args.mpirun and key in MPI_COMMANDS and shutil.which("mpirun"):
                 base = MPI_BASE[key]
                 for opt, value_text in sorted(options.items()):

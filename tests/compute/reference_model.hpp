@@ -12,10 +12,11 @@ namespace parcae::testing {
 
 using LayerParams = std::vector<std::vector<double>>;  // one flat buffer per layer
 
-inline double reference_loss(const model::GptConfig& cfg, const LayerParams& params,
-                             const int* tokens, const int* targets, int B, int T) {
+// Logits [B*T, Vp] of the whole model.
+inline std::vector<double> reference_logits(const model::GptConfig& cfg, const LayerParams& params,
+                                            const int* tokens, int B, int T) {
   namespace r = parcae::reference;
-  const int N = B * T, C = cfg.channels, V = cfg.vocab, Vp = cfg.padded_vocab();
+  const int N = B * T, C = cfg.channels, Vp = cfg.padded_vocab();
   const int L = cfg.layers;
   auto p = [&](int layer, const char* name) {
     return params[layer].data() + model::layer_spec(cfg, layer).at(name).offset;
@@ -36,10 +37,18 @@ inline double reference_loss(const model::GptConfig& cfg, const LayerParams& par
     r::matmul_forward(proj.data(), h.data(), p(l, "mlp.proj.weight"), p(l, "mlp.proj.bias"), N, 4 * C, C);
     for (int i = 0; i < N * C; ++i) x[i] += proj[i];
   }
-  std::vector<double> logits(N * Vp), losses(N);
+  std::vector<double> logits(N * Vp);
   r::layernorm_forward(ln.data(), x.data(), p(L + 1, "lnf.weight"), p(L + 1, "lnf.bias"), N, C);
   r::matmul_forward<double>(logits.data(), ln.data(), p(L + 1, "lm_head.weight"), nullptr, N, C, Vp);
-  r::crossentropy_forward(losses.data(), logits.data(), targets, N, V, Vp);
+  return logits;
+}
+
+inline double reference_loss(const model::GptConfig& cfg, const LayerParams& params,
+                             const int* tokens, const int* targets, int B, int T) {
+  const int N = B * T, V = cfg.vocab, Vp = cfg.padded_vocab();
+  const auto logits = reference_logits(cfg, params, tokens, B, T);
+  std::vector<double> losses(N);
+  parcae::reference::crossentropy_forward(losses.data(), logits.data(), targets, N, V, Vp);
   double mean = 0;
   for (double v : losses) mean += v / N;
   return mean;

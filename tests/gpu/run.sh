@@ -35,7 +35,7 @@ step configure cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DPARCAE_
   -DCMAKE_CUDA_ARCHITECTURES="$arch"
 step build cmake --build "$build" -j"$(nproc)" --target parcae parcae_kernels_tests parcae_compute_tests
 step "kernel tests" "$build/tests/parcae_kernels_tests" --gtest_filter='Cuda*'
-step "backend tests" "$build/tests/parcae_compute_tests" --gtest_filter='CudaBackend*:DeviceChoice*'
+step "backend tests" "$build/tests/parcae_compute_tests" --gtest_filter='CudaBackend*:DeviceChoice*:Decoder.Cuda*'
 step "workshop build" make -C "$root/dev/cuda" ARCHS="-gencode arch=compute_$arch,code=sm_$arch"
 step "GEMM 4096^3" "$root/dev/cuda/matmul_forward" 4096 4096 4096
 step "attention 124M" "$root/dev/cuda/attention_forward" 8 1024 768 12

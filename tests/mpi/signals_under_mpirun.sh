@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# signals_under_mpirun.sh PARCAE: SIGUSR1 to mpirun reaches every rank and is
+# signals_under_mpirun.sh PARCAE: (on an elastic run, which keeps the plain
+# stop; tests/resume checks the fixed-layout run's checkpoint requests)
+# SIGUSR1 to mpirun reaches every rank and is
 # noted once, and training goes on; SIGTERM ends the job with one message that
 # says what stopped it, exit 1, and no temporary left beside the metrics file.
 set -uo pipefail
 parcae=$1
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-"${MPIRUN:-mpirun}" -np 3 --oversubscribe "$parcae" train --model tiny --steps 100000 \
+"${MPIRUN:-mpirun}" -np 3 --oversubscribe "$parcae" train --model tiny --steps 100000 --elastic \
+  --synthetic-preempt-hazard 0 --synthetic-alloc-rate 0 --interval-steps 1000 \
   --global-batch 4 --micro-batch 2 --log-every 100000 --metrics "$work/m.jsonl" >"$work/out" 2>&1 &
 job=$!
 sleep 3

@@ -38,6 +38,7 @@ struct KernelTable {
   decltype(&kernels::cpu::attention_forward) attention_forward;
   decltype(&kernels::cpu::attention_backward) attention_backward;
   decltype(&kernels::cpu::attention_saved_floats) attention_saved_floats;
+  decltype(&kernels::cpu::attention_decode_forward) attention_decode_forward;
   decltype(&kernels::cpu::gelu_forward) gelu_forward;
   decltype(&kernels::cpu::gelu_backward) gelu_backward;
   decltype(&kernels::cpu::residual_forward) residual_forward;

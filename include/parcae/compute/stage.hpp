@@ -51,6 +51,9 @@ class Stage {
 
   // A host copy of layer `layer`'s state: parameters, moments and step.
   model::Shard copy_shard(int layer) const;
+  // Layer `layer`'s parameters in the backend's memory, read-only (for decoding,
+  // compute/decoder.hpp, which runs the layers one position at a time).
+  const float* param(int layer) const { return state(layer).param.data(); }
   // Layer `layer`'s gradient in the backend's memory (for the allreduce), and a host copy.
   std::span<float> grad(int layer) { return state(layer).grad.span(); }
   std::vector<float> copy_grad(int layer) const { return state(layer).grad.download(); }

@@ -9,9 +9,11 @@
 #include <mpi.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
+#include "parcae/elastic/store_speed.hpp"
 #include "parcae/liveput/cost_model.hpp"
 #include "parcae/liveput/pipeline_model.hpp"
 #include "parcae/runtime/messages.hpp"
@@ -22,10 +24,14 @@ namespace parcae::elastic {
 struct LiveCosts {
   runtime::ProfileMeasurements measured;
   double regroup_ms = 0.0;  // one regroup of every rank
+  StoreSpeed store;         // the checkpoint store under `store_root`, as rank 1 measured it
 };
 
-// Collective over the world (1 coordinator + W workers); the result on every rank.
-LiveCosts measure_live_costs(MPI_Comm world, const runtime::TrainConfig& cfg, int repeats);
+// Collective over the world (1 coordinator + W workers); the result on every
+// rank. `store_root`: where checkpoints go (the store's speed is measured there).
+LiveCosts measure_live_costs(MPI_Comm world, const runtime::TrainConfig& cfg, int repeats,
+                             const std::filesystem::path& store_root =
+                                 std::filesystem::temp_directory_path());
 
 // Point-to-point transfers are measured up to this many bytes; larger shards
 // are charged by linear scaling of the largest measurement.
@@ -36,7 +42,8 @@ liveput::PipelineModel pipeline_model(const runtime::TrainConfig& cfg,
 
 // Throughput from the pipeline model (or from `profile_path`, a table in the
 // format of ../shared/profiles/*.csv, when given), migration costs from the
-// measured transfers and regroup; `interval_s` is an interval of trace time,
+// measured transfers and regroup, checkpoint save and load from the measured
+// store (the state's bytes at its speed); `interval_s` is an interval of trace time,
 // `notice_s` the preemption notice (0: a stage that loses every replica rolls back).
 liveput::CostModel live_cost_model(const LiveCosts& costs, const runtime::TrainConfig& cfg,
                                    int workers, double interval_s,

@@ -15,6 +15,7 @@
 #include "parcae/elastic/migration_plan.hpp"
 #include "parcae/model/config.hpp"
 #include "parcae/model/shard.hpp"
+#include "parcae/runtime/waiting.hpp"
 
 namespace parcae::elastic {
 
@@ -29,10 +30,14 @@ struct ExchangeStats {
 // ranks of `comm` (the world). Collective over the ranks the plan names: each
 // must call it with the same plan. Throws std::runtime_error naming the layer
 // and the source when a shard arrives corrupted, and std::logic_error when
-// the plan asks this rank for a layer it does not hold.
+// the plan asks this rank for a layer it does not hold. With `patience`, a
+// rank that waits sends waiting notices naming its partners, so a partner
+// that stopped is named by the coordinator's stall watch instead of hanging
+// the job.
 std::vector<model::Shard> exchange_shards(MPI_Comm comm, const MigrationPlan& plan,
                                           std::span<const model::Shard> held,
                                           const model::GptConfig& cfg,
-                                          ExchangeStats* stats = nullptr);
+                                          ExchangeStats* stats = nullptr,
+                                          const runtime::Patience* patience = nullptr);
 
 }  // namespace parcae::elastic

@@ -49,6 +49,13 @@ void attention_forward(float* out, float* att, const float* inp, int B, int T, i
 void attention_backward(float* dinp, const float* dout, const float* inp, const float* out,
                         const float* att, int B, int T, int C, int NH);
 std::int64_t attention_saved_floats(int B, int T, int NH);
+// Decoding (generation with a KV cache): one new query position over the T
+// positions cached so far, itself included. q[C] is that position's queries
+// (NH heads of hs = C/NH); k_cache[T,C] and v_cache[T,C] hold the keys and
+// values of positions 0..T-1; out[C]. Equals row T-1 of attention_forward over
+// the same T positions. Forward only: nothing is kept for a backward.
+void attention_decode_forward(float* out, const float* q, const float* k_cache,
+                              const float* v_cache, int T, int C, int NH);
 
 // --- GELU, tanh approximation -------------------------------------------------
 void gelu_forward(float* out, const float* inp, std::int64_t N);

@@ -53,6 +53,10 @@ void matmul_backward(float* dinp, float* dweight, float* dbias, const float* dou
 void attention_forward(float* out, float* att, const float* inp, int B, int T, int C, int NH);
 void attention_backward(float* dinp, const float* dout, const float* inp, const float* out,
                         const float* att, int B, int T, int C, int NH);
+// One block per head; the T scores live in shared memory (T <= 12288 floats,
+// 48 KiB: every model parcae builds has T <= 1024).
+void attention_decode_forward(float* out, const float* q, const float* k_cache,
+                              const float* v_cache, int T, int C, int NH);
 void crossentropy_softmax_forward(float* losses, float* probs, const float* logits,
                                   const int* targets, int N, int V, int Vp);
 void crossentropy_softmax_backward(float* dlogits, const float* dlosses, float dloss,

@@ -18,10 +18,20 @@ struct Shard {
   std::int64_t step = 0;        // AdamW updates applied so far
 
   // A fingerprint of the state (layer, step and the bits of the three
-  // buffers) to check that a migrated or reloaded shard arrived whole.
+  // buffers) to check that a migrated or reloaded shard arrived whole: XXH3
+  // of each buffer, combined with the layer and step by combine_checksums, so
+  // a checkpoint that stores the three buffer checksums gets this one free.
   std::uint64_t checksum() const;
+  struct BufferChecksums {
+    std::uint64_t param = 0, adam_m = 0, adam_v = 0;
+    bool operator==(const BufferChecksums&) const = default;
+  };
+  BufferChecksums buffer_checksums() const;
   bool operator==(const Shard&) const = default;
 };
+
+// Shard::checksum() of a shard of `layer` at `step` whose buffers have `sums`.
+std::uint64_t combine_checksums(int layer, std::int64_t step, const Shard::BufferChecksums& sums);
 
 // A fresh shard: GPT-2 initialised parameters (init_layer), zero moments, step 0.
 Shard make_shard(const GptConfig& cfg, int layer, std::uint64_t seed);

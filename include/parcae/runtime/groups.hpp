@@ -43,6 +43,8 @@ class Groups {
   // The shape of the layout last regrouped with (D replicas x P stages).
   int dp() const { return dp_; }
   int pp() const { return pp_; }
+  // How long this rank waits before the job counts a partner as stalled.
+  const Patience& patience() const { return patience_; }
 
   // Communicators this process holds across all Groups objects (for leak tests).
   static int communicators_alive();

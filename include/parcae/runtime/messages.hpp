@@ -24,6 +24,8 @@
 #include <utility>
 #include <vector>
 
+#include "parcae/ckpt/manifest.hpp"
+
 namespace parcae::runtime {
 
 enum class Tag : int {
@@ -35,6 +37,8 @@ enum class Tag : int {
   control = 9006,               // elastic: coordinator -> every worker, one per decision
   migration_report = 9007,      // elastic: every worker -> coordinator, after a decision
   waiting_notice = 9008,        // a worker waiting long -> coordinator (waiting.hpp)
+  checkpoint_request = 9020,    // a rank that heard a signal but does not train -> first worker
+  shards_saved = 9021,          // the first replica of each stage -> coordinator, per checkpoint
 };
 
 const char* tag_name(Tag tag);
@@ -53,6 +57,9 @@ struct StepReport {
   double pipeline_ms = 0;
   double compute_ms = 0;
   double allreduce_ms = 0;
+  // How the workers agreed to end the step (a StepEnd, step_end.hpp): the
+  // coordinator then expects the checkpoint's reports, or the job to stop.
+  int end = 0;
   bool operator==(const StepReport&) const = default;
 };
 
@@ -63,9 +70,19 @@ struct EvalReport {
   bool operator==(const EvalReport&) const = default;
 };
 
-// The job is over: a parked rank may leave its wait.
+// The job is over: a parked rank may leave its wait. `stopped`: it ended
+// early on a stop request, after its checkpoint (every rank exits 75).
 struct Release {
+  bool stopped = false;
   bool operator==(const Release&) const = default;
+};
+
+// A rank that does not train (the coordinator, a parked one) heard a signal:
+// it asks the first worker, which adds it to its own wish at the next step's
+// end (a StepEnd, step_end.hpp).
+struct CheckpointRequest {
+  int end = 0;
+  bool operator==(const CheckpointRequest&) const = default;
 };
 
 // What `parcae profile` measures on rank 1 and every rank needs: per-layer
@@ -138,6 +155,17 @@ struct WaitingNotice {
   bool operator==(const WaitingNotice&) const = default;
 };
 
+// A stage's shards of a checkpoint are on disk (ckpt's records of them): the
+// coordinator writes the manifest once every stage's have come.
+struct ShardsSaved {
+  std::int64_t step = 0;  // optimizer steps done: the checkpoint's step folder
+  int stage = 0;
+  std::vector<ckpt::ShardRecord> shards;
+  double stall_s = 0;  // training waited this long (the copy; the whole write with --checkpoint-sync)
+  double write_s = 0;  // from the copy to the files on disk
+  bool operator==(const ShardsSaved&) const = default;
+};
+
 template <typename M>
 inline constexpr Tag kTagOf = M::no_tag_declared_for_this_type;
 template <>
@@ -156,6 +184,10 @@ template <>
 inline constexpr Tag kTagOf<MigrationReport> = Tag::migration_report;
 template <>
 inline constexpr Tag kTagOf<WaitingNotice> = Tag::waiting_notice;
+template <>
+inline constexpr Tag kTagOf<CheckpointRequest> = Tag::checkpoint_request;
+template <>
+inline constexpr Tag kTagOf<ShardsSaved> = Tag::shards_saved;
 
 // --- bytes ----------------------------------------------------------------------
 
@@ -264,6 +296,12 @@ void encode(Encoder& e, const MigrationReport& m);
 void decode(Decoder& d, MigrationReport& m);
 void encode(Encoder& e, const WaitingNotice& m);
 void decode(Decoder& d, WaitingNotice& m);
+void encode(Encoder& e, const CheckpointRequest& m);
+void decode(Decoder& d, CheckpointRequest& m);
+void encode(Encoder& e, const ckpt::ShardRecord& m);
+void decode(Decoder& d, ckpt::ShardRecord& m);
+void encode(Encoder& e, const ShardsSaved& m);
+void decode(Decoder& d, ShardsSaved& m);
 
 template <typename M>
 Bytes encode_message(const M& message) {

@@ -13,6 +13,7 @@
 #include "parcae/runtime/mpi_transport.hpp"
 #include "parcae/runtime/progress.hpp"
 #include "parcae/runtime/stage_executor.hpp"
+#include "parcae/runtime/step_end.hpp"
 #include "parcae/runtime/train_config.hpp"
 
 namespace parcae::runtime {
@@ -27,7 +28,10 @@ class StepRunner {
 
   // Optimizer step `step` (0-based, any order: a rollback redoes steps), then
   // the validation loss when one is due after it. Collective over the layout.
-  void run(int step, Reporter& reporter);
+  // `agree_end`, when given, is asked after the update how the step ends
+  // (step_end_agreement.hpp); its answer travels in the step's report and is
+  // returned.
+  StepEnd run(int step, Reporter& reporter, const std::function<StepEnd()>& agree_end = {});
 
  private:
   const TrainConfig& cfg_;

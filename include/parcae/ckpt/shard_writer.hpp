@@ -1,0 +1,50 @@
+#pragma once
+// Asynchronous checkpoint writes for one stage: submit() copies the stage's
+// shards (the only time the caller waits, besides a previous write still
+// running) and a background thread writes them (write_shard) while training
+// goes on. Plain C++ threads, no MPI: the caller gathers the records and has
+// one rank write the manifest once every stage's wait() returned.
+#include <filesystem>
+#include <future>
+#include <span>
+#include <vector>
+
+#include "parcae/ckpt/manifest.hpp"
+#include "parcae/model/config.hpp"
+#include "parcae/model/shard.hpp"
+
+namespace parcae::ckpt {
+
+namespace fs = std::filesystem;
+
+class ShardWriter {
+ public:
+  ShardWriter() = default;
+  // Waits for a write in flight (its error, if any, is dropped: call wait()
+  // to see it).
+  ~ShardWriter();
+  ShardWriter(const ShardWriter&) = delete;
+  ShardWriter& operator=(const ShardWriter&) = delete;
+
+  // Waits for the previous submission (rethrowing its error; its records are
+  // dropped if wait() was not called), copies `shards` into the writer's own
+  // buffers (reused from one checkpoint to the next), and starts writing them
+  // into `step_dir`. Returns once the copy is done.
+  void submit(const fs::path& step_dir, const model::GptConfig& cfg,
+              std::span<const model::Shard> shards);
+  // The records of the last submission once all its files are written, in
+  // the order submitted; rethrows its error (IoError, ...). Empty when nothing
+  // was submitted since the last wait().
+  std::vector<ShardRecord> wait();
+  // True while a submission is being written (wait() would block).
+  bool busy() const;
+  // Seconds the last submit() spent copying: the caller's stall.
+  double copy_seconds() const { return copy_seconds_; }
+
+ private:
+  std::vector<model::Shard> copies_;
+  std::future<std::vector<ShardRecord>> pending_;
+  double copy_seconds_ = 0;
+};
+
+}  // namespace parcae::ckpt
