@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # crash_resume.sh PARCAE: a worker SIGKILLed mid-run ends the job non-zero
 # within seconds; a half-written checkpoint beside the complete ones and a
-# flipped byte in the newest complete one are both passed over by
+# flipped byte in the newest complete one (which `parcae ckpt verify` names)
+# are both passed over by
 # --resume auto (the corrupt one with a warning; --resume on it is exit 2),
 # which continues from the last intact checkpoint and reproduces the
 # uninterrupted run's losses from there, bit for bit (the same 2x2 layout).
@@ -45,6 +46,8 @@ data = bytearray(open(path, "rb").read())
 data[len(data) // 2] ^= 0xFF
 open(path, "wb").write(bytes(data))
 PY
+"$parcae" ckpt verify "$newest" >verify.err 2>&1; rc=$?
+[ "$rc" = 2 ] && grep -q "${shard##*/}" verify.err || fail "ckpt verify exited $rc on the flipped byte"
 mpi "${args[@]}" --run crash --resume "$newest" 2>path.err; rc=$?
 [ "$rc" = 2 ] || fail "--resume on the corrupt checkpoint exited $rc, not 2"
 grep -q "corrupt checkpoint" path.err || fail "--resume on the corrupt checkpoint did not say so"
