@@ -68,6 +68,36 @@ std::optional<fs::path> newest_checkpoint(const fs::path& run_dir) {
   return complete.back().dir;
 }
 
+Found find_checkpoints(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::is_directory(path, ec)) {
+    throw InputError(path.string() + ": not a checkpoint folder (" +
+                     (fs::exists(path, ec) ? "not a folder" : "no such folder") + ")");
+  }
+  Found found;
+  auto add_run = [&found](const fs::path& run) {
+    for (auto& c : list_checkpoints(run)) found.complete.push_back(std::move(c));
+    for (auto& c : list_incomplete(run)) found.incomplete.push_back(std::move(c));
+  };
+  const fs::path name = path.filename().empty() ? path.parent_path().filename() : path.filename();
+  const auto step = parse_step_dir_name(name.string());
+  if (step || is_complete(path)) {
+    (is_complete(path) ? found.complete : found.incomplete).push_back({path, step.value_or(-1)});
+    return found;
+  }
+  if (!step_folders(path).empty()) {
+    add_run(path);
+    return found;
+  }
+  std::vector<fs::path> runs;
+  for (const auto& e : fs::directory_iterator(path, ec)) {
+    if (e.is_directory(ec)) runs.push_back(e.path());
+  }
+  std::sort(runs.begin(), runs.end());
+  for (const auto& run : runs) add_run(run);
+  return found;
+}
+
 void prune_checkpoints(const fs::path& run_dir, int keep) {
   if (keep < 1) throw InputError("--keep-checkpoints: " + std::to_string(keep) + " is below 1");
   const auto complete = list_checkpoints(run_dir);
@@ -92,23 +122,31 @@ std::string gigabytes(double bytes) {
 
 void check_writable(const fs::path& run_dir, std::int64_t bytes_needed) {
   const std::string where = run_dir.string();
+  // The outermost folder this creates, removed again if the check fails.
   std::error_code ec;
+  fs::path created;
+  for (fs::path p = run_dir; !p.empty() && !fs::exists(p, ec); p = p.parent_path()) {
+    created = p;
+    if (p == p.parent_path()) break;
+  }
+  auto refuse = [&](const std::string& why) {
+    if (!created.empty()) fs::remove_all(created, ec);
+    return InputError(where + ": " + why);
+  };
   fs::create_directories(run_dir, ec);
-  if (ec) throw InputError(where + ": cannot create the checkpoint folder: " + ec.message());
+  if (ec) throw refuse("cannot create the checkpoint folder: " + ec.message());
   const std::string probe = (run_dir / (".probe." + std::to_string(::getpid()))).string();
   const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    throw InputError(where + ": cannot write checkpoints there: " + std::strerror(errno));
-  }
+  if (fd < 0) throw refuse(std::string("cannot write checkpoints there: ") + std::strerror(errno));
   ::close(fd);
   ::unlink(probe.c_str());
   struct statvfs fsinfo {};
   if (::statvfs(where.c_str(), &fsinfo) == 0) {
     const double free_bytes = static_cast<double>(fsinfo.f_bavail) * fsinfo.f_frsize;
     if (free_bytes < static_cast<double>(bytes_needed)) {
-      throw InputError(where + ": not enough room for a checkpoint: needs " +
-                       gigabytes(static_cast<double>(bytes_needed)) + ", " +
-                       gigabytes(free_bytes) + " free");
+      throw refuse("not enough room for a checkpoint: needs " +
+                   gigabytes(static_cast<double>(bytes_needed)) + ", " + gigabytes(free_bytes) +
+                   " free");
     }
   }
 }

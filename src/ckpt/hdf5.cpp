@@ -1,6 +1,10 @@
 // HDF5 behind a lock, errors as exceptions (see hdf5.hpp).
 #include "hdf5.hpp"
 
+#include <algorithm>
+
+#include "parcae/util/checksum.hpp"
+
 namespace parcae::ckpt::h5 {
 namespace {
 
@@ -22,6 +26,10 @@ std::string reason() {
   H5Eclear2(H5E_DEFAULT);
   return text.empty() ? "HDF5 error" : text;
 }
+
+// Floats per block of a dataset's I/O: 1 MiB, small enough that the block
+// just read (or about to be written) is still in cache when it is hashed.
+constexpr hsize_t kBlockFloats = 1 << 18;
 
 Error failure(const std::string& what) { return Error(what + ": " + reason()); }
 
@@ -178,22 +186,56 @@ std::vector<std::int64_t> ints_attribute(hid_t object, const std::string& name) 
   return read_integers(object, name);
 }
 
-Handle write_floats(hid_t parent, const std::string& name, std::span<const float> values) {
+namespace {
+
+// Selects floats [first, first + count) of a 1-D dataset's file space, and
+// sizes the memory space to `count` floats.
+void select_block(hid_t file_space, hid_t memory_space, hsize_t first, hsize_t count) {
+  check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, &first, nullptr, &count, nullptr),
+        "selecting a block");
+  check(H5Sset_extent_simple(memory_space, 1, &count, nullptr), "block space");
+}
+
+// Calls io(file space, memory space, offset, count) for each block of n floats.
+template <class Io>
+void by_blocks(hsize_t n, const Io& io) {
+  Handle file_space(H5Screate_simple(1, &n, nullptr), H5Sclose, "dataset space");
+  const hsize_t one = std::max<hsize_t>(1, std::min(n, kBlockFloats));
+  Handle memory_space(H5Screate_simple(1, &one, nullptr), H5Sclose, "block space");
+  for (hsize_t first = 0; first < n; first += kBlockFloats) {
+    const hsize_t count = std::min(kBlockFloats, n - first);
+    select_block(file_space.get(), memory_space.get(), first, count);
+    io(file_space.get(), memory_space.get(), first, count);
+  }
+}
+
+}  // namespace
+
+std::uint64_t write_floats(hid_t parent, const std::string& name, std::span<const float> values,
+                           const std::string& checksum_attribute) {
   const hsize_t count = values.size();
   Handle space(H5Screate_simple(1, &count, nullptr), H5Sclose, "dataset space");
-  // Every float is written at once, so no fill value is ever needed.
+  // Every float is written, so no fill value is ever needed.
   Handle properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "dataset properties");
   check(H5Pset_fill_time(properties.get(), H5D_FILL_TIME_NEVER), "dataset properties");
   Handle dataset(H5Dcreate2(parent, name.c_str(), H5T_IEEE_F32LE, space.get(), H5P_DEFAULT,
                             properties.get(), H5P_DEFAULT),
                  H5Dclose, "dataset '" + name + "'");
-  check(H5Dwrite(dataset.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
-        "writing dataset '" + name + "'");
-  return dataset;
+  util::Xxh3Stream hash;
+  by_blocks(count, [&](hid_t file_space, hid_t memory_space, hsize_t first, hsize_t n) {
+    hash.update(values.data() + first, n * sizeof(float));
+    check(H5Dwrite(dataset.get(), H5T_NATIVE_FLOAT, memory_space, file_space, H5P_DEFAULT,
+                   values.data() + first),
+          "writing dataset '" + name + "'");
+  });
+  const std::uint64_t checksum = hash.digest();
+  set_attribute(dataset.get(), checksum_attribute, checksum);
+  return checksum;
 }
 
-Handle read_floats(hid_t parent, const std::string& name, std::int64_t expected,
-                   std::vector<float>& out) {
+std::uint64_t read_floats(hid_t parent, const std::string& name, std::int64_t expected,
+                          std::vector<float>& out, const std::string& checksum_attribute,
+                          std::uint64_t& stored) {
   if (!has_link(parent, name)) throw Error("missing dataset '" + name + "'");
   Handle dataset(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, "dataset '" + name + "'");
   Handle type(H5Dget_type(dataset.get()), H5Tclose, "dataset type");
@@ -211,10 +253,16 @@ Handle read_floats(hid_t parent, const std::string& name, std::int64_t expected,
     throw Error("wrong shape: dataset '" + name + "' is " + shape + ", the layer needs [" +
                 std::to_string(expected) + "]");
   }
+  stored = uint_attribute(dataset.get(), checksum_attribute);
   out.resize(static_cast<std::size_t>(expected));
-  check(H5Dread(dataset.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()),
-        "reading dataset '" + name + "'");
-  return dataset;
+  util::Xxh3Stream hash;
+  by_blocks(count, [&](hid_t file_space, hid_t memory_space, hsize_t first, hsize_t n) {
+    check(H5Dread(dataset.get(), H5T_NATIVE_FLOAT, memory_space, file_space, H5P_DEFAULT,
+                  out.data() + first),
+          "reading dataset '" + name + "'");
+    hash.update(out.data() + first, n * sizeof(float));
+  });
+  return hash.digest();
 }
 
 }  // namespace parcae::ckpt::h5

@@ -72,11 +72,19 @@ std::uint64_t uint_attribute(hid_t object, const std::string& name);
 std::string string_attribute(hid_t object, const std::string& name);
 std::vector<std::int64_t> ints_attribute(hid_t object, const std::string& name);
 
-// A 1-D float32 dataset holding `values` (contiguous, never pre-filled).
-Handle write_floats(hid_t parent, const std::string& name, std::span<const float> values);
+// A 1-D float32 dataset holding `values` (contiguous, never pre-filled),
+// written block by block, each block hashed (XXH3) just before it is written
+// while it is in cache; the checksum is stored as the dataset's attribute
+// `checksum_attribute` and returned.
+std::uint64_t write_floats(hid_t parent, const std::string& name, std::span<const float> values,
+                           const std::string& checksum_attribute);
+
 // Dataset `name` of `parent`, which must be 1-D float32 of `expected` floats
-// (Error naming what it is instead), into `out`.
-Handle read_floats(hid_t parent, const std::string& name, std::int64_t expected,
-                   std::vector<float>& out);
+// (Error naming what it is instead), into `out`, block by block, each block
+// hashed as it arrives. Returns the data's XXH3; `stored` gets the dataset's
+// attribute `checksum_attribute`.
+std::uint64_t read_floats(hid_t parent, const std::string& name, std::int64_t expected,
+                          std::vector<float>& out, const std::string& checksum_attribute,
+                          std::uint64_t& stored);
 
 }  // namespace parcae::ckpt::h5

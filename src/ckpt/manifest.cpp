@@ -213,6 +213,8 @@ Manifest manifest_from_json(const json& j, const std::string& where) {
 void write_manifest(const fs::path& step_dir, const Manifest& m) {
   const std::string where = (step_dir / kManifestName).string();
   check_shards_cover_model(m, where);
+  // The shards' renames are durable before the manifest that vouches for them exists.
+  util::sync_parent_directory(where);
   Manifest stamped = m;
   if (stamped.created.empty()) stamped.created = utc_now();
   util::write_file_atomically(where, manifest_to_json(stamped).dump(2) + "\n");

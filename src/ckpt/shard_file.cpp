@@ -8,11 +8,11 @@
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 
 #include "hdf5.hpp"
 #include "parcae/ckpt/paths.hpp"
 #include "parcae/error.hpp"
-#include "parcae/util/atomic_file.hpp"
 #include "parcae/util/checksum.hpp"
 
 namespace parcae::ckpt {
@@ -20,6 +20,7 @@ namespace {
 
 constexpr const char* kFormat = "parcae-shard";
 constexpr const char* kBuffers[] = {"param", "adam_m", "adam_v"};
+constexpr const char* kChecksumName = "xxh3";
 
 std::string group_name(int layer) {
   char name[32];
@@ -73,28 +74,40 @@ class Temporary {
     ::close(fd);
   }
   ~Temporary() {
+    if (fd_ >= 0) ::close(fd_);
     if (!renamed_) ::unlink(path_.c_str());
   }
+  Temporary(const Temporary&) = delete;
+  Temporary& operator=(const Temporary&) = delete;
   const std::string& path() const { return path_; }
 
-  // fsync, rename over the final name, fsync of the folder.
+  // Starts writing the file's dirty pages to disk without waiting, so the
+  // disk works while the next shard is being hashed and written.
+  void start_writeback() {
+    fd_ = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd_ < 0) throw os_error(final_, "cannot reopen to sync", errno);
+    ::sync_file_range(fd_, 0, 0, SYNC_FILE_RANGE_WRITE);  // a hint: fsync below is the guarantee
+  }
+
+  // fsync, rename over the final name. The folder is fsynced once for all
+  // its shards, by write_manifest before the manifest exists.
   void commit() {
-    const int fd = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC);
-    if (fd < 0) throw os_error(final_, "cannot reopen to sync", errno);
-    const int synced = ::fsync(fd);
+    if (fd_ < 0) start_writeback();
+    const int synced = ::fsync(fd_);
     const int err = errno;
-    ::close(fd);
+    ::close(fd_);
+    fd_ = -1;
     if (synced != 0) throw os_error(final_, "fsync failed", err);
     if (::rename(path_.c_str(), final_.c_str()) != 0) {
       throw os_error(final_, "rename into place failed", errno);
     }
     renamed_ = true;
-    util::sync_parent_directory(final_.string());
   }
 
  private:
   fs::path final_;
   std::string path_;
+  int fd_ = -1;
   bool renamed_ = false;
 };
 
@@ -107,13 +120,15 @@ void write_tensor_table(hid_t layer_group, const model::LayerSpec& spec) {
   }
 }
 
-void write_file(const std::string& path, const model::LayerSpec& spec, const model::Shard& shard,
-                const model::Shard::BufferChecksums& sums) {
+// Returns the checksums of the three buffers, hashed as they were written.
+model::Shard::BufferChecksums write_file(const std::string& path, const model::LayerSpec& spec,
+                                         const model::Shard& shard) {
   h5::Session session;
   h5::Handle file = h5::create_file(path);
   h5::set_attribute(file.get(), "format", std::string(kFormat));
   h5::set_attribute(file.get(), "format_version", std::int64_t{kFormatVersion});
   h5::set_attribute(file.get(), "program_version", std::string(PARCAE_VERSION));
+  model::Shard::BufferChecksums sums;
   {
     h5::Handle group = h5::create_group(file.get(), group_name(shard.layer));
     h5::set_attribute(group.get(), "layer", std::int64_t{shard.layer});
@@ -122,12 +137,12 @@ void write_file(const std::string& path, const model::LayerSpec& spec, const mod
     h5::set_attribute(group.get(), "step", shard.step);
     h5::set_attribute(group.get(), "floats", spec.size);
     for (int i = 0; i < 3; ++i) {
-      h5::Handle data = h5::write_floats(group.get(), kBuffers[i], buffer(shard, i));
-      h5::set_attribute(data.get(), "xxh3", sum(sums, i));
+      sum(sums, i) = h5::write_floats(group.get(), kBuffers[i], buffer(shard, i), kChecksumName);
     }
     write_tensor_table(group.get(), spec);
   }
   file.close("closing the file");
+  return sums;
 }
 
 void check_tensor_table(hid_t layer_group, const model::LayerSpec& spec) {
@@ -146,9 +161,13 @@ void check_tensor_table(hid_t layer_group, const model::LayerSpec& spec) {
   }
 }
 
-// The file's content into `shard`, and the checksums its datasets carry.
-model::Shard::BufferChecksums read_file(const std::string& path, const model::LayerSpec& spec,
-                                        model::Shard& shard) {
+struct ReadSums {
+  model::Shard::BufferChecksums data;    // of the bytes read
+  model::Shard::BufferChecksums stored;  // the datasets' attributes
+};
+
+// The file's content into `shard`, with both kinds of checksums.
+ReadSums read_file(const std::string& path, const model::LayerSpec& spec, model::Shard& shard) {
   h5::Session session;
   h5::Handle file = h5::open_file_read_only(path);
   h5::Handle group = h5::open_group(file.get(), group_name(spec.index));
@@ -159,27 +178,28 @@ model::Shard::BufferChecksums read_file(const std::string& path, const model::La
   shard.layer = spec.index;
   shard.step = h5::int_attribute(group.get(), "step");
   check_tensor_table(group.get(), spec);
-  model::Shard::BufferChecksums stored;
+  ReadSums sums;
   for (int i = 0; i < 3; ++i) {
-    h5::Handle data = h5::read_floats(group.get(), kBuffers[i], spec.size, buffer(shard, i));
-    sum(stored, i) = h5::uint_attribute(data.get(), "xxh3");
+    sum(sums.data, i) = h5::read_floats(group.get(), kBuffers[i], spec.size, buffer(shard, i),
+                                        kChecksumName, sum(sums.stored, i));
   }
-  return stored;
+  return sums;
 }
 
 // Data against the file's own checksums, and those against the manifest's.
-void check_sums(const std::string& where, const model::Shard& shard,
-                const model::Shard::BufferChecksums& stored, const ShardRecord& record) {
-  const auto data = shard.buffer_checksums();
+void check_sums(const std::string& where, const model::Shard& shard, const ReadSums& sums,
+                const ShardRecord& record) {
   for (int i = 0; i < 3; ++i) {
-    if (sum(data, i) != sum(stored, i)) {
+    const std::uint64_t data = sum(sums.data, i), stored = sum(sums.stored, i);
+    if (data != stored) {
       throw InputError(where + ": checksum mismatch in " + kBuffers[i] + ": the data hashes to " +
-                       util::checksum_hex(sum(data, i)) + ", the file says " + util::checksum_hex(sum(stored, i)) +
-                       " (corrupted)");
+                       util::checksum_hex(data) + ", the file says " +
+                       util::checksum_hex(stored) + " (corrupted)");
     }
-    if (sum(stored, i) != sum(record.datasets, i)) {
+    if (stored != sum(record.datasets, i)) {
       throw InputError(where + ": checksum mismatch in " + kBuffers[i] + ": the file says " +
-                       util::checksum_hex(sum(stored, i)) + ", the manifest " + util::checksum_hex(sum(record.datasets, i)) +
+                       util::checksum_hex(stored) + ", the manifest " +
+                       util::checksum_hex(sum(record.datasets, i)) +
                        " (a shard of another checkpoint?)");
     }
   }
@@ -187,45 +207,66 @@ void check_sums(const std::string& where, const model::Shard& shard,
     throw InputError(where + ": step " + std::to_string(shard.step) + ", the manifest says " +
                      std::to_string(record.step));
   }
-  if (shard.checksum() != record.checksum) {
-    throw InputError(where + ": checksum mismatch of the whole shard: " + util::checksum_hex(shard.checksum()) +
-                     ", the manifest says " + util::checksum_hex(record.checksum));
+  const std::uint64_t whole = model::combine_checksums(shard.layer, shard.step, sums.data);
+  if (whole != record.checksum) {
+    throw InputError(where + ": checksum mismatch of the whole shard: " +
+                     util::checksum_hex(whole) + ", the manifest says " +
+                     util::checksum_hex(record.checksum));
   }
 }
 
 }  // namespace
 
-ShardRecord write_shard(const fs::path& step_dir, const model::GptConfig& cfg,
-                        const model::Shard& shard) {
-  const fs::path final = step_dir / shard_file_name(shard.layer);
-  const model::LayerSpec spec = spec_of(cfg, shard.layer, final.string());
-  for (int i = 0; i < 3; ++i) {
-    if (static_cast<std::int64_t>(buffer(shard, i).size()) != spec.size) {
-      throw InputError(final.string() + ": shard's " + kBuffers[i] + " holds " +
-                       std::to_string(buffer(shard, i).size()) + " floats, " + spec.name() +
-                       " has " + std::to_string(spec.size));
+std::vector<ShardRecord> write_shards(const fs::path& step_dir, const model::GptConfig& cfg,
+                                      std::span<const model::Shard> shards) {
+  std::vector<model::LayerSpec> specs;
+  for (const auto& shard : shards) {
+    const fs::path final = step_dir / shard_file_name(shard.layer);
+    specs.push_back(spec_of(cfg, shard.layer, final.string()));
+    for (int i = 0; i < 3; ++i) {
+      if (static_cast<std::int64_t>(buffer(shard, i).size()) != specs.back().size) {
+        throw InputError(final.string() + ": shard's " + kBuffers[i] + " holds " +
+                         std::to_string(buffer(shard, i).size()) + " floats, " +
+                         specs.back().name() + " has " + std::to_string(specs.back().size));
+      }
     }
   }
   std::error_code ec;
   fs::create_directories(step_dir, ec);
   if (ec) throw IoError(step_dir.string() + ": cannot create the folder: " + ec.message());
 
-  ShardRecord record;
-  record.layer = shard.layer;
-  record.file = shard_file_name(shard.layer);
-  record.step = shard.step;
-  record.datasets = shard.buffer_checksums();
-  record.checksum = model::combine_checksums(shard.layer, shard.step, record.datasets);
-  Temporary temporary(final);
-  try {
-    write_file(temporary.path(), spec, shard, record.datasets);
-  } catch (const h5::Error& e) {
-    throw IoError(final.string() + ": " + e.what());
+  // Every file written and its writeback started, then every one fsynced:
+  // the disk writes one shard while the next is hashed and handed to it.
+  std::vector<ShardRecord> records(shards.size());
+  std::vector<std::unique_ptr<Temporary>> temporaries;
+  for (std::size_t k = 0; k < shards.size(); ++k) {
+    const model::Shard& shard = shards[k];
+    ShardRecord& record = records[k];
+    record.layer = shard.layer;
+    record.file = shard_file_name(shard.layer);
+    record.step = shard.step;
+    const fs::path final = step_dir / record.file;
+    temporaries.push_back(std::make_unique<Temporary>(final));
+    try {
+      record.datasets = write_file(temporaries.back()->path(), specs[k], shard);
+    } catch (const h5::Error& e) {
+      throw IoError(final.string() + ": " + e.what());
+    }
+    temporaries.back()->start_writeback();
+    record.checksum = model::combine_checksums(shard.layer, shard.step, record.datasets);
   }
-  temporary.commit();
-  record.bytes = static_cast<std::int64_t>(fs::file_size(final, ec));
-  if (ec) throw IoError(final.string() + ": " + ec.message());
-  return record;
+  for (std::size_t k = 0; k < shards.size(); ++k) {
+    temporaries[k]->commit();
+    const fs::path final = step_dir / records[k].file;
+    records[k].bytes = static_cast<std::int64_t>(fs::file_size(final, ec));
+    if (ec) throw IoError(final.string() + ": " + ec.message());
+  }
+  return records;
+}
+
+ShardRecord write_shard(const fs::path& step_dir, const model::GptConfig& cfg,
+                        const model::Shard& shard) {
+  return write_shards(step_dir, cfg, std::span<const model::Shard>(&shard, 1)).front();
 }
 
 model::Shard read_shard(const fs::path& step_dir, const model::GptConfig& cfg,
@@ -238,24 +279,24 @@ model::Shard read_shard(const fs::path& step_dir, const model::GptConfig& cfg,
   if (!fs::exists(status)) throw InputError(where + ": missing shard file");
   if (!fs::is_regular_file(status)) throw InputError(where + ": not a regular file");
   model::Shard shard;
-  model::Shard::BufferChecksums stored;
+  ReadSums sums;
   try {
     {
       h5::Session session;
       if (!h5::is_hdf5(where)) throw h5::Error("not an HDF5 file");
     }
+    sums = read_file(where, spec, shard);  // its shapes first: the clearer message
     const auto bytes = static_cast<std::int64_t>(fs::file_size(path));
     if (bytes != record.bytes) {
       throw h5::Error(std::to_string(bytes) + " bytes, the manifest says " +
                       std::to_string(record.bytes) + " (truncated or replaced)");
     }
-    stored = read_file(where, spec, shard);
   } catch (const h5::Error& e) {
     throw InputError(where + ": " + e.what());
   } catch (const fs::filesystem_error& e) {
     throw InputError(where + ": " + e.code().message());
   }
-  check_sums(where, shard, stored, record);
+  check_sums(where, shard, sums, record);
   return shard;
 }
 

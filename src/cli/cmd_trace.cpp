@@ -183,21 +183,7 @@ int run_trace(int argc, char** argv) {
       "  show FILE   intervals, N min/max/mean, allocations, preemptions\n"
       "  gen         write a seeded synthetic trace\n"
       "  fit FILE    fit the synthetic model's parameters to a trace";
-  if (argc < 2) {
-    std::cerr << usage << "\n";
-    return 2;
-  }
-  const std::string action = argv[1];
-  if (action == "--help" || action == "-h") {
-    std::cout << usage << "\n";
-    return 0;
-  }
-  std::string program = std::string("parcae trace ") + action;
-  argv[1] = program.data();
-  if (action == "show") return run_show(argc - 1, argv + 1);
-  if (action == "gen") return run_gen(argc - 1, argv + 1);
-  if (action == "fit") return run_fit(argc - 1, argv + 1);
-  throw InputError("trace: unknown action '" + action + "' (expected show, gen or fit)");
+  return run_action(argc, argv, "trace", usage, {{"show", run_show}, {"gen", run_gen}, {"fit", run_fit}});
 }
 
 }  // namespace parcae::cli

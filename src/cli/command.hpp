@@ -50,6 +50,17 @@ struct OutputOption {
 util::Outputs check_outputs(const po::variables_map& vm, std::initializer_list<const char*> inputs,
                             std::initializer_list<OutputOption> outputs);
 
+// A command made of actions (`parcae trace show|gen|fit`): prints `usage`
+// for --help (exit 0) or no action (exit 2), runs the action named by argv[1]
+// with argv[0] = "parcae COMMAND ACTION", and throws InputError naming the
+// choices for an unknown one.
+struct Action {
+  const char* name;
+  CommandFn run;
+};
+int run_action(int argc, char** argv, const std::string& command, const std::string& usage,
+               std::initializer_list<Action> actions);
+
 // --threads N: OpenMP and OpenBLAS threads of this process, in [1, cores];
 // applied (with OMP_NUM_THREADS as the default) by apply_threads_option.
 void add_threads_option(po::options_description& options);
@@ -62,14 +73,18 @@ int run_data(int argc, char** argv);
 int run_train(int argc, char** argv);
 int run_profile(int argc, char** argv);
 int run_sample(int argc, char** argv);
+int ckpt_import_llmc(int argc, char** argv);  // ckpt_import_llmc.cpp: parcae ckpt import-llmc
 int run_plan(int argc, char** argv);
 int run_simulate(int argc, char** argv);
 int run_bench(int argc, char** argv);
+int run_ckpt(int argc, char** argv);
 int bench_pipeline(int argc, char** argv);  // bench_pipeline.cpp
 int bench_migrate(int argc, char** argv);   // bench_migrate.cpp
 int bench_gemm(int argc, char** argv);      // bench_model.cpp
+int bench_decode(int argc, char** argv);    // bench_decode.cpp
 int bench_step(int argc, char** argv);      // bench_model.cpp
 int bench_optimizer(int argc, char** argv); // bench_optimizer.cpp
+int bench_ckpt(int argc, char** argv);      // bench_ckpt.cpp
 }  // namespace parcae::cli
 
 namespace parcae::liveput { class CostModel; struct TransitionOptions; }

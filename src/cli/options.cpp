@@ -106,4 +106,29 @@ int apply_threads_option(const po::variables_map& vm) {
                                                   : std::nullopt);
 }
 
+int run_action(int argc, char** argv, const std::string& command, const std::string& usage,
+               std::initializer_list<Action> actions) {
+  if (argc < 2) {
+    std::cerr << usage << "\n";
+    return 2;
+  }
+  const std::string action = argv[1];
+  if (action == "--help" || action == "-h") {
+    std::cout << usage << "\n";
+    return 0;
+  }
+  std::string choices;
+  std::size_t i = 0;
+  for (const auto& a : actions) {
+    if (action == a.name) {
+      std::string program = "parcae " + command + " " + action;
+      argv[1] = program.data();
+      return a.run(argc - 1, argv + 1);
+    }
+    choices += (i == 0 ? "" : i + 1 == actions.size() ? " or " : ", ") + std::string(a.name);
+    ++i;
+  }
+  throw InputError(command + ": unknown action '" + action + "' (expected " + choices + ")");
+}
+
 }  // namespace parcae::cli

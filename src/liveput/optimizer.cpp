@@ -22,22 +22,31 @@ struct Label {
   int config = -1;  // config index, -1 = not training
 };
 
-// Labels of one step, grouped by configuration, Pareto-pruned.
+// Labels of one step, grouped by configuration, Pareto-pruned. Of two equal
+// labels the one with the lower parent stays, and each front is kept in parent
+// order, so the result does not depend on the order labels are offered in.
 class Step {
  public:
   explicit Step(std::size_t configs) : fronts_(configs + 1) {}
-  void offer(const Label& l) {
+  // Whether `l` was stored.
+  bool offer(const Label& l) {
     auto& front = fronts_[l.config + 1];
     for (const Label& o : front)
-      if (o.samples >= l.samples && o.pending_ms <= l.pending_ms) return;
+      if (o.samples >= l.samples && o.pending_ms <= l.pending_ms &&
+          !(o.samples == l.samples && o.pending_ms == l.pending_ms && l.parent < o.parent))
+        return false;
     std::erase_if(front, [&](const Label& o) {
       return l.samples >= o.samples && l.pending_ms <= o.pending_ms;
     });
     front.push_back(l);
+    return true;
   }
-  std::vector<Label> flatten() const {
+  std::vector<Label> flatten() {
     std::vector<Label> all;
-    for (const auto& f : fronts_) all.insert(all.end(), f.begin(), f.end());
+    for (auto& f : fronts_) {
+      std::sort(f.begin(), f.end(), [](const Label& a, const Label& b) { return a.parent < b.parent; });
+      all.insert(all.end(), f.begin(), f.end());
+    }
     return all;
   }
 
@@ -53,6 +62,13 @@ Config config_at(const TransitionTable& table, int index) {
 // Labels below `floor` cannot reach the best value: they are not expanded.
 // Labels that land below `next_floor` would be dropped at the next step: they
 // are not stored (the same bound, applied one step earlier).
+//
+// Labels are visited by samples descending: a move whose label's samples plus
+// a whole interval at the target's throughput fall below a stored label of
+// that target with nothing pending (or below next_floor) can only make a
+// dominated label, so it is not looked at, and a label's transition entry is
+// computed only when one of its moves is. Exact: the fronts are those of
+// offering every move.
 std::vector<Label> expand(TransitionTable& table, const std::vector<Label>& from, int n_before,
                           const Interval& event, std::optional<int> forced_target, double floor,
                           double next_floor) {
@@ -60,30 +76,59 @@ std::vector<Label> expand(TransitionTable& table, const std::vector<Label>& from
   const auto& configs = m.configs();
   const std::vector<double>& throughput = table.throughput();
   const double interval_ms = m.constants().interval_ms();
+  const double interval_s = interval_ms / 1000.0;  // train_s never exceeds it
+  const bool scaled = table.scaled_for(event.n);
   Step step(configs.size());
+  // The labels that can move (their configuration fits before the interval),
+  // best first: all of them, and by pipeline depth (not training: depth 0).
+  std::vector<int> movers;
   for (std::size_t li = 0; li < from.size(); ++li) {
     const Label& l = from[li];
     if (l.samples < floor) continue;
-    const Config current = config_at(table, l.config);
-    bool any = false;
-    if (current.instances() <= n_before) {
-      const bool scaled = table.scaled_for(event.n);
-      const TransitionEntry& e = table.entry(n_before, current, event.n_out, scaled);
-      for (const int t : table.targets(l.config, scaled)) {
-        if (configs[t].instances() > event.n) continue;
-        if (forced_target && *forced_target != t) continue;
-        const double cost = e.by_target[t].expected_ms;
-        const IntervalOutcome o = account_interval(
-            interval_ms, l.pending_ms, cost, table.coster().restart_ms(t, RestartKind::remove));
-        any = true;
-        const double samples = l.samples + throughput[t] * o.train_s;
-        if (samples < next_floor) continue;
-        step.offer({samples, o.pending_ms, static_cast<int>(li), t});
-      }
+    if (config_at(table, l.config).instances() <= n_before) movers.push_back(static_cast<int>(li));
+  }
+  std::stable_sort(movers.begin(), movers.end(),
+                   [&](int a, int b) { return from[a].samples > from[b].samples; });
+  std::vector<std::vector<int>> movers_by_depth;  // positions in movers
+  std::vector<const TransitionEntry*> entries(movers.size(), nullptr);
+  for (std::size_t t = 0; t < configs.size(); ++t) {
+    if (configs[t].instances() > event.n) continue;
+    if (forced_target && *forced_target != static_cast<int>(t)) continue;
+    const int depth = table.considered_from_depth(static_cast<int>(t), scaled);
+    if (depth > 0 && movers_by_depth.empty()) {
+      movers_by_depth.resize(m.num_layers() + 1);
+      for (std::size_t k = 0; k < movers.size(); ++k)
+        movers_by_depth[config_at(table, from[movers[k]].config).pp].push_back(static_cast<int>(k));
     }
-    // Not training is always possible (and the only choice when nothing fits).
-    if ((!any || !forced_target) && l.samples >= next_floor)
-      step.offer({l.samples, 0.0, static_cast<int>(li), -1});
+    const double full_gain = throughput[t] * interval_s;
+    const double restart = table.coster().restart_ms(t, RestartKind::remove);
+    double best_idle = -1.0;  // most samples of a stored label of t with nothing pending
+    const std::size_t count = depth > 0 ? movers_by_depth[depth].size() : movers.size();
+    for (std::size_t at = 0; at < count; ++at) {
+      const std::size_t k = depth > 0 ? movers_by_depth[depth][at] : at;
+      const Label& l = from[movers[k]];
+      const double most = l.samples + full_gain;
+      if (most < next_floor || most < best_idle) break;
+      if (!entries[k]) entries[k] = &table.entry(n_before, config_at(table, l.config), event.n_out, scaled);
+      const double cost = entries[k]->by_target[t].expected_ms;
+      const IntervalOutcome o = account_interval(interval_ms, l.pending_ms, cost, restart);
+      const double samples = l.samples + throughput[t] * o.train_s;
+      if (samples < next_floor) continue;
+      if (step.offer({samples, o.pending_ms, movers[k], static_cast<int>(t)}) && o.pending_ms == 0.0)
+        best_idle = std::max(best_idle, samples);
+    }
+  }
+  // Not training is always possible (and the only choice when nothing fits).
+  for (std::size_t li = 0; li < from.size(); ++li) {
+    const Label& l = from[li];
+    if (l.samples < floor || l.samples < next_floor) continue;
+    if (forced_target) {
+      const bool can_move = config_at(table, l.config).instances() <= n_before &&
+                            configs[*forced_target].instances() <= event.n &&
+                            table.considers(l.config, *forced_target, scaled);
+      if (can_move) continue;
+    }
+    step.offer({l.samples, 0.0, static_cast<int>(li), -1});
   }
   return step.flatten();
 }
@@ -102,8 +147,43 @@ std::vector<double> ideal_remaining(const CostModel& m, std::span<const Interval
   return bound;
 }
 
-// The better of two simple paths (keep the configuration while it fits, or
-// best(N) every interval): a value the optimum reaches at least.
+// Each interval, the target that trains most in it alone (from where the
+// path stands, with its pending time): a cheap path that follows the
+// forecast's events closely.
+std::vector<Config> greedy_path(TransitionTable& table, const PlannerState& state,
+                                std::span<const Interval> future) {
+  const CostModel& m = table.model();
+  const auto& configs = m.configs();
+  const double interval_ms = m.constants().interval_ms();
+  std::vector<Config> path;
+  Config current = state.config;
+  double pending = state.pending_ms;
+  int n = state.n;
+  for (const Interval& iv : future) {
+    int best = -1;
+    double best_samples = 0.0;
+    IntervalOutcome best_outcome{0.0, 0.0, 0.0};
+    if (current.instances() <= n) {
+      const bool scaled = table.scaled_for(iv.n);
+      const TransitionEntry& e = table.entry(n, current, iv.n_out, scaled);
+      for (const int t : table.targets(current.training() ? table.index_of(current) : -1, scaled)) {
+        if (configs[t].instances() > iv.n) continue;
+        const IntervalOutcome o = account_interval(interval_ms, pending, e.by_target[t].expected_ms,
+                                                   table.coster().restart_ms(t, RestartKind::remove));
+        const double samples = table.throughput()[t] * o.train_s;
+        if (best < 0 || samples > best_samples) best = t, best_samples = samples, best_outcome = o;
+      }
+    }
+    current = best < 0 ? Config{} : configs[best];
+    pending = best < 0 ? 0.0 : best_outcome.pending_ms;
+    path.push_back(current);
+    n = iv.n;
+  }
+  return path;
+}
+
+// The best of three simple paths (keep the configuration while it fits,
+// best(N) every interval, the greedy one): a value the optimum reaches at least.
 double known_path_value(TransitionTable& table, const PlannerState& state,
                         std::span<const Interval> future) {
   const CostModel& m = table.model();
@@ -114,8 +194,9 @@ double known_path_value(TransitionTable& table, const PlannerState& state,
     keep.push_back(current);
     best.push_back(m.best_config(iv.n));
   }
-  return std::max(evaluate_path(table, state, future, keep),
-                  evaluate_path(table, state, future, best));
+  return std::max({evaluate_path(table, state, future, keep),
+                   evaluate_path(table, state, future, best),
+                   evaluate_path(table, state, future, greedy_path(table, state, future))});
 }
 
 Search run(TransitionTable& table, const PlannerState& state, std::span<const Interval> future,

@@ -29,6 +29,8 @@ const char* tag_name(Tag tag) {
       return "waiting notice";
     case Tag::checkpoint_request:
       return "checkpoint request";
+    case Tag::shards_saved:
+      return "shards saved";
     case Tag::abort_step:
       return "abort step";
     case Tag::survivor_report:
@@ -140,6 +142,22 @@ void decode(Decoder& d, Survivors& m) { d.get(m.epoch), d.get(m.ranks), d.get(m.
 
 void encode(Encoder& e, const CheckpointRequest& m) { e.put(m.end); }
 void decode(Decoder& d, CheckpointRequest& m) { d.get(m.end); }
+
+void encode(Encoder& e, const ckpt::ShardRecord& m) {
+  e.put(m.layer), e.put(m.file), e.put(m.bytes), e.put(m.step);
+  e.put(m.datasets.param), e.put(m.datasets.adam_m), e.put(m.datasets.adam_v), e.put(m.checksum);
+}
+void decode(Decoder& d, ckpt::ShardRecord& m) {
+  d.get(m.layer), d.get(m.file), d.get(m.bytes), d.get(m.step);
+  d.get(m.datasets.param), d.get(m.datasets.adam_m), d.get(m.datasets.adam_v), d.get(m.checksum);
+}
+
+void encode(Encoder& e, const ShardsSaved& m) {
+  e.put(m.step), e.put(m.stage), e.put(m.shards), e.put(m.stall_s), e.put(m.write_s);
+}
+void decode(Decoder& d, ShardsSaved& m) {
+  d.get(m.step), d.get(m.stage), d.get(m.shards), d.get(m.stall_s), d.get(m.write_s);
+}
 
 namespace {
 

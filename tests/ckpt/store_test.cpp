@@ -153,9 +153,17 @@ TEST(ShardFile, TruncatedOrForeignShardIsNamed) {
   EXPECT_NE(input_error([&] { read_shard(dir.path(), kTiny, record); }).find(
                 "checksum mismatch in param: the file says"),
             std::string::npos);
+  // Cut short (HDF5 notices its end is missing), or grown.
+  const std::string where = (dir.path() / record.file).string();
   fs::resize_file(dir.path() / record.file, record.bytes / 2);
-  EXPECT_NE(input_error([&] { read_shard(dir.path(), kTiny, record); }).find("bytes, the manifest says"),
-            std::string::npos);
+  const std::string cut = input_error([&] { read_shard(dir.path(), kTiny, record); });
+  EXPECT_EQ(cut.find(where + ": "), 0u) << cut;
+  EXPECT_NE(cut.find("truncated"), std::string::npos) << cut;
+  write_shard(dir.path(), kTiny, trained_shard(kTiny, 2));
+  { std::ofstream(where, std::ios::app) << "trailing bytes"; }
+  EXPECT_EQ(input_error([&] { read_shard(dir.path(), kTiny, record); }),
+            where + ": " + std::to_string(record.bytes + 14) + " bytes, the manifest says " +
+                std::to_string(record.bytes) + " (truncated or replaced)");
 }
 
 TEST(ShardFile, ShardOfAnotherShapeIsRefusedBeforeWriting) {
@@ -303,6 +311,9 @@ TEST(Writable, TooLittleRoomIsInputError) {
                 .find("not enough room for a checkpoint"),
             std::string::npos);
   EXPECT_EQ(std::distance(fs::directory_iterator(dir.path() / "run"), {}), 0);
+  fs::remove(dir.path() / "run");
+  EXPECT_THROW(check_writable(dir.path() / "a" / "b", INT64_MAX), InputError);
+  EXPECT_EQ(dir.entries(), 0);  // the folders it made are gone again
 }
 
 }  // namespace

@@ -106,5 +106,39 @@ TEST(Simulator, BeatsTheBaselinesOnTheTraceAndItsSegments) {
   }
 }
 
+// The README's liveput table, figure by figure (one decimal as printed):
+// what the optimizer's speed-ups must leave unchanged.
+TEST(Simulator, ReadmeLiveputTableOnP3trace) {
+  PARCAE_REQUIRE_SHARED("traces/p3trace.csv");
+  PARCAE_REQUIRE_SHARED("profiles/gpt-1.5b_mbs1_gbs128.csv");
+  const CostModel m = testing::paper_model();
+  TransitionTable table(m);
+  const trace::Series s = testing::p3trace();
+  struct Row {
+    double from_h, to_h;  // 0, 0: the whole trace
+    double ideal, reactive, bamboo, oracle, parcae;
+  };
+  const Row rows[] = {
+      {0, 0, 1506023.7, 1171346.2, 1106106.3, 1407066.1, 1396845.5},
+      {1.5, 2.5, 149501.6, 124158.5, 112073.7, 140852.7, 139961.6},
+      {5.5, 6.5, 143547.3, 107545.2, 103994.3, 133072.4, 131741.3},
+      {8.0, 9.0, 108432.9, 73255.3, 75522.6, 98975.2, 98297.6},
+      {10.0, 11.0, 103787.5, 98820.4, 81586.6, 101425.2, 101425.2},
+  };
+  for (const Row& row : rows) {
+    Span span{0, static_cast<int>(s.intervals.size())};
+    if (row.to_h > 0) {
+      const trace::Series w = trace::window(s, row.from_h, row.to_h);
+      span = {w.first_index, w.first_index + static_cast<int>(w.intervals.size())};
+    }
+    const PaperRun r = run_paper(m, table, s, span);
+    EXPECT_NEAR(r.ideal.samples, row.ideal, 0.05) << row.from_h;
+    EXPECT_NEAR(r.reactive.samples, row.reactive, 0.05) << row.from_h;
+    EXPECT_NEAR(r.bamboo.samples, row.bamboo, 0.05) << row.from_h;
+    EXPECT_NEAR(r.oracle.samples, row.oracle, 0.05) << row.from_h;
+    EXPECT_NEAR(r.parcae.samples, row.parcae, 0.05) << row.from_h;
+  }
+}
+
 }  // namespace
 }  // namespace parcae::liveput

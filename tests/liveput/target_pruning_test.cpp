@@ -48,13 +48,38 @@ TEST(TargetPruning, ScaledTargetsHoldBestOfEveryCountAndTheCurrentDepth) {
   for (std::size_t f = 0; f <= configs.size(); ++f) {
     for (int n = 1; n <= 12; ++n) {
       const auto best = std::find(configs.begin(), configs.end(), m.best_config(n));
-      if (best != configs.end()) EXPECT_TRUE(has(targets[f], static_cast<int>(best - configs.begin())));
+      if (best != configs.end()) {
+        EXPECT_TRUE(has(targets[f], static_cast<int>(best - configs.begin())));
+      }
     }
     if (f == configs.size()) continue;
-    for (std::size_t t = 0; t < configs.size(); ++t)
-      if (configs[t].pp == configs[f].pp) EXPECT_TRUE(has(targets[f], static_cast<int>(t)));
+    for (std::size_t t = 0; t < configs.size(); ++t) {
+      if (configs[t].pp == configs[f].pp) {
+        EXPECT_TRUE(has(targets[f], static_cast<int>(t)));
+      }
+    }
   }
   EXPECT_LT(targets.back().size(), configs.size());  // it prunes something
+}
+
+// The DP visits, for a target that not everyone considers, only the labels
+// of its depth: that must be exactly who considers it.
+TEST(TargetPruning, TargetsNotConsideredByAllAreConsideredByOneDepth) {
+  const CostModel m = testing::small_model();
+  const auto& configs = m.configs();
+  for (const TargetSet set : {TargetSet::exact, TargetSet::scaled}) {
+    TransitionTable table(m, {.targets = set});
+    int by_depth = 0;
+    for (std::size_t t = 0; t < configs.size(); ++t) {
+      const int depth = table.considered_from_depth(static_cast<int>(t), true);
+      by_depth += depth > 0;
+      EXPECT_EQ(table.considers(-1, static_cast<int>(t), true), depth == 0);
+      for (std::size_t f = 0; f < configs.size(); ++f)
+        EXPECT_EQ(table.considers(static_cast<int>(f), static_cast<int>(t), true),
+                  depth == 0 || configs[f].pp == depth);
+    }
+    EXPECT_EQ(by_depth > 0, set == TargetSet::scaled);
+  }
 }
 
 // Every start state of the small model (each configuration, and not training,

@@ -29,6 +29,15 @@ TEST(Messages, ReleaseRoundTrips) {
   expect_round_trip(Release{.stopped = true});
 }
 
+TEST(Messages, ShardsSavedRoundTrips) {
+  ShardsSaved m{.step = 99'999'999, .stage = 3, .shards = {}, .stall_s = 0.125, .write_s = 2.5};
+  m.shards.push_back({.layer = 4, .file = "layer-0004.h5", .bytes = std::int64_t{1} << 33,
+                      .step = 12, .datasets = {1, UINT64_MAX, 3}, .checksum = 0xfeedface12345678});
+  m.shards.push_back({.layer = 5, .file = "layer-0005.h5", .bytes = 7, .step = 0, .datasets = {}, .checksum = 0});
+  expect_round_trip(m);
+  expect_round_trip(ShardsSaved{});
+}
+
 TEST(Messages, CheckpointRequestRoundTrips) {
   expect_round_trip(CheckpointRequest{1});
   expect_round_trip(CheckpointRequest{2});

@@ -26,6 +26,16 @@ std::vector<CheckpointInfo> list_checkpoints(const fs::path& run_dir);
 std::vector<CheckpointInfo> list_incomplete(const fs::path& run_dir);
 std::optional<fs::path> newest_checkpoint(const fs::path& run_dir);
 
+// What a tool is pointed at (`parcae ckpt ls|inspect|verify PATH`): one step
+// folder (complete or not), a run folder holding step folders, or a
+// checkpoint dir holding run folders. Throws InputError when PATH is not a
+// folder.
+struct Found {
+  std::vector<CheckpointInfo> complete;    // by run, then step
+  std::vector<CheckpointInfo> incomplete;  // never loaded
+};
+Found find_checkpoints(const fs::path& path);
+
 // Keeps the newest `keep` (>= 1) complete checkpoints and removes the older
 // ones, and the incomplete folders older than the newest complete one (left by
 // a crash; a newer incomplete one may be being written and stays). A removed
@@ -36,8 +46,8 @@ void prune_checkpoints(const fs::path& run_dir, int keep);
 // Before a run writes anything: creates `run_dir` if missing and checks that
 // a file can be created in it and that its file system has `bytes_needed`
 // free. Throws InputError (exit 2) naming the folder and the reason
-// ("Read-only file system", "needs 1.5 GB, 0.2 GB free"); it leaves nothing
-// behind in the folder.
+// ("Read-only file system", "needs 1.5 GB, 0.2 GB free"), and then removes
+// the folders it created: a refused run leaves nothing behind.
 void check_writable(const fs::path& run_dir, std::int64_t bytes_needed);
 
 }  // namespace parcae::ckpt

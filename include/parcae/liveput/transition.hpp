@@ -25,6 +25,7 @@
 
 #include "parcae/liveput/cost_model.hpp"
 #include "parcae/liveput/migration_cost.hpp"
+#include "parcae/liveput/stratum_summary.hpp"
 #include "parcae/liveput/target_pruning.hpp"
 
 namespace parcae::liveput {
@@ -69,6 +70,12 @@ class TransitionTable {
   // Target indices considered from configs()[from_index] (-1: not training).
   std::span<const int> targets(int from_index, bool scaled) const;
   bool considers(int from_index, int target, bool scaled) const;
+  // Who considers `target`: 0 = every configuration (and not training), else
+  // only configurations of this pipeline depth (the scaled set's same-depth
+  // column), so the DP visits only those labels for it.
+  int considered_from_depth(int target, bool scaled) const {
+    return !scaled || source_depth_.empty() ? 0 : source_depth_[target];
+  }
   // samples_per_s of each configuration, by index (the DP's inner loop).
   const std::vector<double>& throughput() const { return throughput_; }
 
@@ -88,8 +95,11 @@ class TransitionTable {
     TransitionCost cost;
     double restart_probability = 0.0;
   };
+  // Exact targets: one sum per target. Scaled: a StratumSummary, and an
+  // exactly summed one serves every n_out.
   struct Stratum {
     std::vector<StratumCost> by_target;
+    std::vector<StratumSummary> summary;  // empty or one
     bool exact = true;
     long outcomes = 0;
   };
@@ -97,6 +107,11 @@ class TransitionTable {
   Stratum compute_stratum(Config from, int n_out, int j, bool scaled);
   void add_outcome(Stratum& st, Config from, std::span<const int> survivors, int n_out,
                    double weight, std::span<const int> targets);
+  // Calls add(survivors, weight) for every loss vector of j grid instances,
+  // or for `samples` seeded draws of them; returns whether it was exact.
+  template <class Add>
+  bool for_each_outcome(Config from, int n_out, int j, Add&& add);
+  StratumCost stratum_cost(const Stratum& st, int target) const;
 
   const CostModel* model_;
   TransitionOptions options_;
@@ -108,6 +123,7 @@ class TransitionTable {
   std::vector<int> all_targets_;                   // 0 .. configs - 1
   std::vector<std::vector<int>> scaled_targets_;   // per config index, last = not training
   std::vector<std::vector<char>> scaled_member_;   // the same as flags
+  std::vector<int> source_depth_;                  // per target, see considered_from_depth
   std::vector<int> index_;  // dp * stride + pp -> config index
   int stride_ = 0;
 };

@@ -14,6 +14,26 @@
 
 namespace parcae::runtime {
 
+// Checkpoints of a training job (docs/checkpoints.md). Off unless `dir` is
+// set; then written every `every_steps` steps and/or `every_seconds`, on a
+// signal's request, and after the last step, into <dir>/<run>/step-<8 digits>.
+struct CheckpointOptions {
+  std::string dir;  // empty: no checkpoints (signals still stop the job)
+  std::string run = "default";
+  int every_steps = 0;
+  double every_seconds = 0;
+  int keep = 3;       // the newest K complete checkpoints are kept
+  bool sync = false;  // write before training on (default: copy, then write in the background)
+};
+
+// Where a job starts: fresh (step 0, initialised from the seed) or from a
+// complete, verified checkpoint (ckpt's step folder), resolved by every rank
+// alike before any communication (runtime/resume.hpp).
+struct StartPoint {
+  std::string step_dir;  // empty: a fresh start
+  int step = 0;          // optimizer steps already done
+};
+
 // The defaults here are the command's defaults (`parcae train` with no
 // options: the small model, 50 steps): cmd_train.cpp takes its option defaults
 // from a default-constructed TrainConfig.
@@ -48,6 +68,8 @@ struct TrainConfig {
   // Per-layer cost to balance pipeline stages by (measured forward + backward);
   // empty = estimated from the model's shape (forward FLOPs per token).
   std::vector<double> layer_costs;
+  CheckpointOptions checkpoints;
+  StartPoint start;
 
   // The small preset with micro-batches of 4 sequences.
   static model::GptConfig default_model() {

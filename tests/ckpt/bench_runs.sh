@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# bench_runs.sh PARCAE: bench ckpt checkpoints the tiny model (6 layers: 16 384
+# + 4 096 + 4 x 49 984 + 128 + 32 768 parameters... as layer_sizes says, three
+# float buffers each), reports every figure, and its ratios are the ratios of
+# its own timings.
+set -euo pipefail
+out=$("$1" bench ckpt --models tiny --repeats 2 --json)
+printf '%s\n' "$out" | python3 -c '
+import json, sys
+(row,) = json.load(sys.stdin)["ckpt"]
+assert row["model"] == "tiny" and row["shards"] == 6, row
+assert row["bytes"] % 12 == 0 and row["file_bytes"] > row["bytes"], row
+for k in ("plain_write_mb_s", "write_mb_s", "plain_read_mb_s", "read_mb_s", "checksum_gb_s",
+          "sync_write_s", "stall_s", "first_stall_s"):
+    assert row[k] > 0, (k, row)
+assert abs(row["write_ratio"] - row["write_mb_s"] / row["plain_write_mb_s"]) < 1e-9, row
+assert abs(row["read_ratio"] - row["read_mb_s"] / row["plain_read_mb_s"]) < 1e-9, row
+assert abs(row["stall_ratio"] - row["stall_s"] / row["sync_write_s"]) < 1e-9, row
+print("tiny:", row["bytes"], "bytes; write/read/stall ratios",
+      *(round(row[k], 2) for k in ("write_ratio", "read_ratio", "stall_ratio")))'
+# The bench leaves nothing behind in its folder.
+dir=$(mktemp -d)
+"$1" bench ckpt --models tiny --repeats 1 --dir "$dir" > /dev/null
+[ -z "$(ls -A "$dir")" ] || { echo "bench ckpt left $(ls -A "$dir") in $dir"; exit 1; }
+rmdir "$dir"
