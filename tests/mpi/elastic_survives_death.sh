@@ -57,5 +57,6 @@ grep -E "lost|interval +(6|7|8)/|elastic run" "$work/out" || true
 grep -q '"event":"death"' "$work/timeline" || { echo "no death in the timeline"; exit 1; }
 kind=$(grep '"event":"death"' "$work/timeline" | head -1 | grep -o '"type":"[a-z-]*"' | cut -d'"' -f4)
 echo "recovered by: $kind"
+grep '"event":"death"' "$work/timeline"
 [ "$kind" = "$expect" ] || { echo "expected a $expect recovery, got $kind"; exit 1; }
 /usr/bin/env python3 "$(dirname "$0")/losses_match.py" "$work/single.jsonl" "$work/elastic.jsonl" --every-step
