@@ -32,6 +32,7 @@ const BenchTarget kTargets[] = {
     {"optimizer", "liveput decisions over a trace replay (warm and cold cache)", bench_optimizer},
     {"gemm", "SGEMM GFLOP/s through the kernels' OpenBLAS (the baseline for step)", bench_gemm},
     {"step", "CPU training step: ms, tokens/s, GFLOP/s and ratio to SGEMM", bench_step},
+    {"decode", "generation through the KV cache vs a full forward per token", bench_decode},
     {"pipeline", "1F1B efficiency vs its ideal, bucketed vs plain allreduce (under mpirun)",
      bench_pipeline},
     {"migrate", "a stage's shards rank to rank vs one plain MPI send of the bytes (under mpirun)",

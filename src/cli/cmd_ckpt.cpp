@@ -197,12 +197,14 @@ int run_init(int argc, char** argv) {
 
 int run_ckpt(int argc, char** argv) {
   const std::string usage =
-      "usage: parcae ckpt ls|inspect|verify|init [PATH] [--json]   (parcae ckpt ACTION --help)\n"
+      "usage: parcae ckpt ls|inspect|verify|init|import-llmc [PATH] [--json]   (parcae ckpt ACTION --help)\n"
       "  ls PATH       the checkpoints under PATH (a step folder, a run or a checkpoint dir)\n"
       "  inspect PATH  their manifests: model, step, layout, shards and checksums\n"
       "  verify PATH   check every shard's checksums (exit 2 naming a damaged one)\n"
-      "  init          write a freshly initialised model as a checkpoint";
-  return run_action(argc, argv, "ckpt", usage, {{"ls", run_ls}, {"inspect", run_inspect}, {"verify", run_verify}, {"init", run_init}});
+      "  init          write a freshly initialised model as a checkpoint\n"
+      "  import-llmc FILE --out DIR   llm.c's GPT-2 weights (gpt2_124M.bin) as a checkpoint";
+  return run_action(argc, argv, "ckpt", usage, {{"ls", run_ls}, {"inspect", run_inspect}, {"verify", run_verify}, {"init", run_init},
+                     {"import-llmc", ckpt_import_llmc}});
 }
 
 }  // namespace parcae::cli

@@ -9,7 +9,9 @@
 #include "plot_option.hpp"
 #include "mpi_command.hpp"
 #include "number_option.hpp"
+#include "parcae/ckpt/catalog.hpp"
 #include "parcae/error.hpp"
+#include "parcae/runtime/resume.hpp"
 #include "parcae/runtime/trainer.hpp"
 
 namespace parcae::cli {
@@ -59,11 +61,45 @@ void add_options(po::options_description& o) {
        "micro-batches per validation")
       ("metrics", po::value<std::string>()->value_name("OUT"), "write metrics as JSON Lines to OUT")
       ("stall-seconds", number(closed(1.0, 1e6))->default_value(d.stall_seconds),
-       "a rank that makes no progress for this long fails the job, naming the rank");
+       "a rank that makes no progress for this long fails the job, naming the rank")
+      ("checkpoint-dir", po::value<std::string>()->value_name("DIR")->default_value("checkpoints"),
+       "checkpoints go to DIR/RUN/step-NNNNNNNN (written only when one of the checkpoint "
+       "options or --resume is given)")
+      ("run", po::value<std::string>()->value_name("NAME")->default_value(d.checkpoints.run),
+       "the run's name: its folder in the checkpoint dir")
+      ("checkpoint-every", number(closed(1, 100'000'000)), "checkpoint every N steps (and at the end)")
+      ("checkpoint-seconds", number(closed(1.0, 1e9)),
+       "checkpoint when this many seconds have passed since the last (and at the end)")
+      ("keep-checkpoints", number(closed(1, 1'000'000))->default_value(d.checkpoints.keep),
+       "keep the newest K complete checkpoints of the run")
+      ("checkpoint-sync", po::bool_switch(),
+       "write checkpoints before training on (default: copy the shards, write in the background)")
+      ("resume", po::value<std::string>()->value_name("auto|PATH"),
+       "auto: from the run's newest complete checkpoint (none: a fresh start); PATH: from that "
+       "step folder");
   // clang-format on
   add_threads_option(o);
   add_elastic_options(o);
   add_plot_option(o);
+}
+
+// Checkpoints are written when asked for: a checkpoint option, a named run or
+// dir, or --resume (a plain run writes nothing it was not asked for).
+bool checkpointing_asked(const po::variables_map& vm) {
+  for (const char* name : {"checkpoint-every", "checkpoint-seconds", "checkpoint-sync", "resume"}) {
+    if (vm.count(name) && !vm[name].defaulted()) return true;
+  }
+  return !vm["checkpoint-dir"].defaulted() || !vm["run"].defaulted();
+}
+
+void checkpoints_from(const po::variables_map& vm, TrainConfig& c) {
+  auto& k = c.checkpoints;
+  k.run = vm["run"].as<std::string>();
+  k.keep = vm["keep-checkpoints"].as<int>();
+  k.sync = vm["checkpoint-sync"].as<bool>();
+  if (vm.count("checkpoint-every")) k.every_steps = vm["checkpoint-every"].as<int>();
+  if (vm.count("checkpoint-seconds")) k.every_seconds = vm["checkpoint-seconds"].as<double>();
+  if (checkpointing_asked(vm)) k.dir = vm["checkpoint-dir"].as<std::string>();
 }
 
 TrainConfig config_from(const po::variables_map& vm) {
@@ -105,6 +141,7 @@ TrainConfig config_from(const po::variables_map& vm) {
   c.eval_batches = vm["eval-batches"].as<int>();
   if (vm.count("metrics")) c.metrics_path = vm["metrics"].as<std::string>();
   c.stall_seconds = vm["stall-seconds"].as<double>();
+  checkpoints_from(vm, c);
   return c;
 }
 
@@ -113,6 +150,8 @@ struct Job {
   runtime::TrainData data;
   std::optional<elastic::ElasticConfig> elastic;
   std::optional<std::string> plot;  // --plot: drawn from the elastic timeline by rank 0
+  std::string start_said;             // where training starts, when checkpoints are on
+  std::vector<std::string> warnings;  // checkpoints skipped by --resume auto
 };
 
 // Every rank parses and validates the same way before any communication.
@@ -132,10 +171,15 @@ std::optional<Job> setup(int argc, char** argv, MpiJob& job) {
   j.cfg = config_from(vm);
   j.cfg.validate(job.size == 1 ? 1 : job.size - 1);
   j.elastic = elastic_config_from(vm);
+  if (j.elastic && !j.cfg.checkpoints.dir.empty()) {
+    throw InputError("--checkpoint-dir, --run, --resume and the checkpoint options do not apply "
+                     "to an elastic run yet");
+  }
   if (j.elastic) elastic::validate(*j.elastic, j.cfg, job.size - 1);
-  // A signal from now on is a request the steps answer (signals.hpp); an
-  // elastic run keeps the plain stop.
-  if (!j.elastic) take_signals_as_requests();
+  // With checkpoints on, a signal from now on is a request the steps answer
+  // (signals.hpp); without (nothing to resume from), and in an elastic run,
+  // the plain stop stays.
+  if (!j.elastic && !j.cfg.checkpoints.dir.empty()) take_signals_as_requests();
   j.plot = plot_path_from(vm);
   if (j.plot && !j.elastic) throw InputError("--plot draws an elastic run's --timeline (--elastic or --trace)");
   job.stall_seconds = j.cfg.stall_seconds;
@@ -146,6 +190,15 @@ std::optional<Job> setup(int argc, char** argv, MpiJob& job) {
   outputs.input("--val-data", j.cfg.val_path);
   apply_threads_option(vm);
   j.data = runtime::load_train_data(j.cfg);
+  if (!j.cfg.checkpoints.dir.empty()) {
+    const auto start = runtime::resolve_start(
+        j.cfg, vm.count("resume") ? vm["resume"].as<std::string>() : std::string());
+    j.cfg.start = start.start;
+    j.start_said = start.said;
+    j.warnings = start.warnings;
+    // The folder is made and tried once, on rank 0 (the others agree on its failure).
+    if (job.rank == 0) ckpt::check_writable(runtime::checkpoint_run_dir(j.cfg), 0);
+  }
   return j;
 }
 
@@ -156,11 +209,26 @@ int train(const MpiJob& job, const Job& j) {
     if (job.rank == 0 && j.plot) plot_timeline(j.elastic->timeline_path, *j.plot, std::cerr);
     return 0;
   }
-  if (job.rank == 0 && job.size > 1) {
-    std::cerr << "parcae train: " << cfg.model.describe() << ", " << cfg.dp << "x" << cfg.pp
-              << " on " << job.size - 1 << " workers, global batch " << cfg.global_batch << "\n";
+  if (job.rank == 0) {
+    for (const auto& w : j.warnings) std::cerr << "parcae train: warning: " << w << "\n";
+    if (job.size > 1) {
+      std::cerr << "parcae train: " << cfg.model.describe() << ", " << cfg.dp << "x" << cfg.pp
+                << " on " << job.size - 1 << " workers, global batch " << cfg.global_batch
+                << (j.start_said.empty() ? "" : "; " + j.start_said) << "\n";
+    } else if (!j.start_said.empty()) {
+      std::cerr << "parcae train: " << j.start_said << "\n";
+    }
+    if (cfg.start.step >= cfg.steps) {
+      std::cerr << "parcae train: the run is at step " << cfg.start.step << " of --steps "
+                << cfg.steps << ": nothing to train\n";
+    }
   }
-  const runtime::JobControl control{.requests = take_signal_request, .schedule = {}};
+  const bool saving = !cfg.checkpoints.dir.empty();
+  const runtime::JobControl control{
+      .requests = take_signal_request,
+      .schedule = {.every_steps = cfg.checkpoints.every_steps,
+                   .every_seconds = cfg.checkpoints.every_seconds,
+                   .at_end = saving}};
   const auto outcome = runtime::run_training_job(cfg, j.data, std::cerr, control);
   if (!outcome.stopped) return 0;
   if (!outcome.steps.empty()) {

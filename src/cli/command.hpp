@@ -73,6 +73,7 @@ int run_data(int argc, char** argv);
 int run_train(int argc, char** argv);
 int run_profile(int argc, char** argv);
 int run_sample(int argc, char** argv);
+int ckpt_import_llmc(int argc, char** argv);  // ckpt_import_llmc.cpp: parcae ckpt import-llmc
 int run_plan(int argc, char** argv);
 int run_simulate(int argc, char** argv);
 int run_bench(int argc, char** argv);
@@ -80,6 +81,7 @@ int run_ckpt(int argc, char** argv);
 int bench_pipeline(int argc, char** argv);  // bench_pipeline.cpp
 int bench_migrate(int argc, char** argv);   // bench_migrate.cpp
 int bench_gemm(int argc, char** argv);      // bench_model.cpp
+int bench_decode(int argc, char** argv);    // bench_decode.cpp
 int bench_step(int argc, char** argv);      // bench_model.cpp
 int bench_optimizer(int argc, char** argv); // bench_optimizer.cpp
 int bench_ckpt(int argc, char** argv);      // bench_ckpt.cpp

@@ -25,8 +25,8 @@ const std::vector<Command>& commands() {
       {"data", "prepare token files for training", run_data},
       {"train", "train a GPT model (under mpirun: D replicas x P stages)", run_train},
       {"profile", "measure every (D, P) under mpirun into a profile table", run_profile},
-      {"ckpt", "list, inspect or verify checkpoints", run_ckpt},
       {"sample", "generate text from a trained model's checkpoint", run_sample},
+      {"ckpt", "list, inspect or verify checkpoints", run_ckpt},
   };
   return table;
 }

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "parcae/runtime/checkpoint_writing.hpp"
 #include "parcae/util/atomic_file.hpp"
 
 namespace parcae::runtime {
@@ -92,6 +93,19 @@ void ProgressLog::eval(const EvalReport& r) {
   char line[96];
   std::snprintf(line, sizeof line, "step %5d/%d | val loss %.4f\n", r.step + 1, cfg_.steps,
                 last_val_loss_);
+  out_ << line << std::flush;
+}
+
+void ProgressLog::checkpoint(const CheckpointSummary& c) {
+  if (!cfg_.metrics_path.empty()) {
+    metrics_ += "{\"checkpoint\": " + std::to_string(c.step) + ", \"bytes\": " +
+                std::to_string(c.bytes) + ", \"stall_ms\": " + exact(c.stall_s * 1e3) +
+                ", \"write_ms\": " + exact(c.write_s * 1e3) + "}\n";
+  }
+  char line[512];
+  std::snprintf(line, sizeof line,
+                "checkpoint %s | %.1f MB | training stalled %.1f ms | written in %.1f ms\n",
+                c.dir.c_str(), c.bytes / 1e6, c.stall_s * 1e3, c.write_s * 1e3);
   out_ << line << std::flush;
 }
 

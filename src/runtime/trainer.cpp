@@ -3,6 +3,7 @@
 
 #include <thread>
 
+#include "parcae/ckpt/checkpoint.hpp"
 #include "parcae/data/corpus.hpp"
 #include "parcae/data/llmc_tokens.hpp"
 #include "parcae/error.hpp"
@@ -28,6 +29,14 @@ void check_vocab(const TrainConfig& cfg, const data::TokenData& d) {
                      " tokens cannot fill one sample of context " +
                      std::to_string(cfg.model.seq_len));
   }
+}
+
+// The stage's layers, fresh from the seed or from the job's start checkpoint.
+std::unique_ptr<compute::Stage> start_stage(const TrainConfig& cfg, int first, int end) {
+  if (cfg.start.step_dir.empty()) return std::make_unique<compute::Stage>(cfg.model, first, end, cfg.seed);
+  const auto manifest = ckpt::read_manifest(cfg.start.step_dir);
+  return std::make_unique<compute::Stage>(
+      cfg.model, ckpt::read_layers(cfg.start.step_dir, manifest, first, end));
 }
 
 }  // namespace
@@ -56,18 +65,26 @@ bool run_worker(const TrainConfig& cfg, const TrainData& data, Groups& groups, R
   if (!groups.active()) return false;
   const auto ranges = model::partition_layers(stage_balance_costs(cfg), cfg.pp);
   const auto& range = ranges[groups.placement()->stage];
-  compute::Stage stage(cfg.model, range.first_layer, range.end_layer, cfg.seed);
-  StepRunner runner(cfg, data, stage, groups);
+  const auto stage = start_stage(cfg, range.first_layer, range.end_layer);
+  StepRunner runner(cfg, data, *stage, groups);
   int first_worker = 0;
   MPI_Comm_rank(groups.active_comm(), &first_worker);
   StepEndAgreement agreement(control.schedule, control.requests, groups.active_comm(),
                              MPI_COMM_WORLD, first_worker == 0, Patience{cfg.stall_seconds});
-  for (int step = 0; step < cfg.steps; ++step) {
+  StageSaver saver(cfg, groups.placement()->stage, groups.placement()->replica == 0,
+                   [&](const ShardsSaved& saved) { reporter.shards_saved(saved); });
+  bool stopped = false;
+  for (int step = cfg.start.step; step < cfg.steps && !stopped; ++step) {
     const StepEnd end = runner.run(step, reporter, [&] { return agreement.agree(step, cfg.steps); });
-    if (end != StepEnd::train_on) agreement.checkpointed();
-    if (end == StepEnd::checkpoint_and_stop) return true;
+    saver.poll();
+    if (end != StepEnd::train_on) {
+      saver.save(step + 1, *stage);
+      agreement.checkpointed();
+    }
+    stopped = end == StepEnd::checkpoint_and_stop;
   }
-  return false;
+  saver.drain();  // the last checkpoint is whole before the job ends
+  return stopped;
 }
 
 bool run_coordinator(const TrainConfig& cfg, bool has_val, MPI_Comm world, ProgressLog& log,
@@ -95,8 +112,24 @@ bool run_coordinator(const TrainConfig& cfg, bool has_val, MPI_Comm world, Progr
     stalls.heard(source);
     return report;
   };
+  // The first replica of each stage writes its shards and reports them.
+  std::vector<int> writers;
+  for (int s = 0; s < cfg.pp; ++s) writers.push_back(layout.rank_of(0, s));
+  ManifestKeeper keeper(cfg, size - 1);
+  const auto take = [&](const ShardsSaved& saved) {
+    if (const auto done = keeper.add(saved)) log.checkpoint(*done);
+  };
+  const auto take_arrived = [&] {
+    for (;;) {
+      int ready = 0;
+      MPI_Status status;
+      MPI_Iprobe(MPI_ANY_SOURCE, static_cast<int>(Tag::shards_saved), world, &ready, &status);
+      if (!ready) return;
+      take(receive<ShardsSaved>(status.MPI_SOURCE, world));
+    }
+  };
   bool stopped = false;
-  for (int step = 0; step < cfg.steps && !stopped; ++step) {
+  for (int step = cfg.start.step; step < cfg.steps && !stopped; ++step) {
     StepReport total;
     for (int source : reporters) merge(total, report_from(source, StepReport{}));
     log.step(total);
@@ -106,7 +139,17 @@ bool run_coordinator(const TrainConfig& cfg, bool has_val, MPI_Comm world, Progr
       log.eval(eval);
     }
     relay.poll();
-    stopped = static_cast<StepEnd>(total.end) == StepEnd::checkpoint_and_stop;
+    const auto end = static_cast<StepEnd>(total.end);
+    if (end != StepEnd::train_on && !cfg.checkpoints.dir.empty()) keeper.expect();
+    take_arrived();
+    stopped = end == StepEnd::checkpoint_and_stop;
+  }
+  while (keeper.outstanding() > 0) {
+    const double since = MPI_Wtime();
+    take(receive<ShardsSaved>(MPI_ANY_SOURCE, world, nullptr, [&] {
+      relay.poll();
+      stalls.check(writers, since);
+    }));
   }
   for (int rank = 1; rank < size; ++rank) {
     if (!layout.placement_of(rank)) send(Release{stopped}, rank, world);
@@ -125,7 +168,7 @@ JobOutcome run_training_job(const TrainConfig& cfg, const TrainData& data, std::
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   if (size == 1) {
     ProgressLog log(cfg, out);
-    LocalReporter reporter(log);
+    LocalReporter reporter(log, cfg);
     Groups groups(MPI_COMM_WORLD, /*first_worker_rank=*/0);
     const bool stopped = run_worker(cfg, data, groups, reporter, control);
     log.finish();
@@ -165,5 +208,7 @@ bool wait_until_released(MPI_Comm world, const RequestSource& requests) {
 void MpiReporter::step(const StepReport& r) { send(r, 0, world_); }
 
 void MpiReporter::eval(const EvalReport& r) { send(r, 0, world_); }
+
+void MpiReporter::shards_saved(const ShardsSaved& saved) { send(saved, 0, world_); }
 
 }  // namespace parcae::runtime

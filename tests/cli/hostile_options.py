@@ -54,6 +54,7 @@ BASE = {
                    "--seq", "8"],
     "bench pipeline": ["--model", "tiny"],
     "bench migrate": ["--models", "tiny"],
+    "bench decode": ["--model", "tiny", "--tokens", "8", "--lengths", "2"],
     "bench ckpt": ["--models", "tiny", "--repeats", "1", "--dir", "{OUT}"],
     "ckpt init": ["--model", "tiny", "--checkpoint-dir", "{OUT}/ck"],
     "data prepare": ["--text", "{TEXT}", "--out", "{OUT}/d.bin"],

@@ -4,3 +4,6 @@
 add_test(NAME formats.llmc_data
   COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/llmc_data_test.py $<TARGET_FILE:parcae>)
 set_tests_properties(formats.llmc_data PROPERTIES TIMEOUT 180)
+add_test(NAME formats.llmc_import
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/llmc_import_test.py $<TARGET_FILE:parcae>)
+set_tests_properties(formats.llmc_import PROPERTIES TIMEOUT 180)

@@ -48,11 +48,16 @@ TEST(TargetPruning, ScaledTargetsHoldBestOfEveryCountAndTheCurrentDepth) {
   for (std::size_t f = 0; f <= configs.size(); ++f) {
     for (int n = 1; n <= 12; ++n) {
       const auto best = std::find(configs.begin(), configs.end(), m.best_config(n));
-      if (best != configs.end()) EXPECT_TRUE(has(targets[f], static_cast<int>(best - configs.begin())));
+      if (best != configs.end()) {
+        EXPECT_TRUE(has(targets[f], static_cast<int>(best - configs.begin())));
+      }
     }
     if (f == configs.size()) continue;
-    for (std::size_t t = 0; t < configs.size(); ++t)
-      if (configs[t].pp == configs[f].pp) EXPECT_TRUE(has(targets[f], static_cast<int>(t)));
+    for (std::size_t t = 0; t < configs.size(); ++t) {
+      if (configs[t].pp == configs[f].pp) {
+        EXPECT_TRUE(has(targets[f], static_cast<int>(t)));
+      }
+    }
   }
   EXPECT_LT(targets.back().size(), configs.size());  // it prunes something
 }

@@ -21,21 +21,21 @@ GptConfig config() {
   return cfg;
 }
 
-// Off GPT-2's init, so the logits have clear winners.
-std::vector<model::Shard> shards(const GptConfig& cfg) {
+// Off GPT-2's init, so the logits have clear winners (and with large noise, a
+// winner that depends on the whole context).
+std::vector<model::Shard> shards(const GptConfig& cfg, double noise = 0.2) {
   std::vector<model::Shard> out;
   Rng rng(21);
   for (int l = 0; l < cfg.num_layers(); ++l) {
     out.push_back(model::make_shard(cfg, l, 20));
-    for (auto& p : out.back().param) p += static_cast<float>(0.2 * rng.normal());
+    for (auto& p : out.back().param) p += static_cast<float>(noise * rng.normal());
   }
   return out;
 }
 
 // The argmax of the next token after `history`, from the training forward over all of it.
-int full_forward_argmax(const GptConfig& cfg, const std::vector<model::Shard>& s,
-                        const std::vector<int>& history) {
-  compute::Stage stage(cfg, s);
+int full_forward_argmax(compute::Stage& stage, const std::vector<int>& history) {
+  const GptConfig& cfg = stage.config();
   const int T = static_cast<int>(history.size());
   auto acts = stage.make_activations(1, T);
   const std::vector<int> targets(T, 0);
@@ -54,10 +54,32 @@ TEST(Generate, GreedyMatchesTheFullForwardEveryToken) {
   options.tokens = cfg.seq_len - static_cast<int>(prompt.size());  // the whole context
   const auto got = generate(decoder, prompt, options);
   ASSERT_EQ(static_cast<int>(got.size()), options.tokens);
+  compute::Stage stage(cfg, s);
   std::vector<int> history = prompt;
   for (const int token : got) {
-    EXPECT_EQ(token, full_forward_argmax(cfg, s, history)) << "after " << history.size();
+    EXPECT_EQ(token, full_forward_argmax(stage, history)) << "after " << history.size();
     history.push_back(token);
+  }
+}
+
+// Past the context the cache restarts from the last T/2 tokens: every token is
+// still the full forward's argmax over exactly the tokens the cache then holds.
+TEST(Generate, GreedyPastTheContextMatchesTheFullForwardOverTheRefilledWindow) {
+  const GptConfig cfg = config();
+  const auto s = shards(cfg, 1.0);
+  compute::Decoder decoder(cfg, s);
+  const std::vector<int> prompt = {'A'};
+  GenerationOptions options;
+  options.sampling = {0.0, 0};
+  options.tokens = 5 * cfg.seq_len / 2;
+  const auto got = generate(decoder, prompt, options);
+  compute::Stage stage(cfg, s);
+  std::vector<int> fed = prompt;  // what the decoder's cache holds before each draw
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    ASSERT_EQ(got[i], full_forward_argmax(stage, fed)) << "token " << i;
+    fed.push_back(got[i]);
+    if (static_cast<int>(fed.size()) > cfg.seq_len)
+      fed.erase(fed.begin(), fed.end() - cfg.seq_len / 2);
   }
 }
 

@@ -1,18 +1,22 @@
 #!/bin/bash
-# parcae sample end to end: the tiny model trained briefly on tinyshakespeare (a
-# checkpoint written through the store by train_tiny_checkpoint) writes text whose
+# parcae sample end to end: the tiny model trained briefly on tinyshakespeare (by
+# parcae train, which checkpoints through the store) writes text whose
 # byte distribution is closer to the corpus's than uniform is; the same seed gives
 # the same text, another seed other text; a prompt is continued; a missing,
 # incomplete or empty checkpoint is exit 2 naming it.
-# usage: sample_cli_test.sh PARCAE TRAIN_TINY_CHECKPOINT TEXT
+# usage: sample_cli_test.sh PARCAE TEXT
 set -u
-parcae=$1 trainer=$2 text=$3
+parcae=$1 text=$2
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
 
-"$trainer" "$text" "$dir/run" 150 || { echo "FAIL: training the test model"; exit 1; }
+"$parcae" data prepare --text "$text" --out "$dir/shakespeare.bin" > /dev/null &&
+  "$parcae" train --model tiny --data "$dir/shakespeare.bin" --steps 150 --global-batch 8 \
+    --micro-batch 8 --lr 3e-3 --log-every 50 --checkpoint-dir "$dir" --run run \
+    --checkpoint-every 150 > "$dir/train.log" 2>&1 ||
+  { cat "$dir/train.log"; echo "FAIL: training the test model"; exit 1; }
 
 sample() { "$parcae" sample --checkpoint "$dir/run" --tokens 4000 "$@"; }
 sample --seed 7 > "$dir/a.txt" 2> "$dir/a.err" || bad "sample exit $?: $(cat "$dir/a.err")"

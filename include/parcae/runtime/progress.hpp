@@ -18,7 +18,11 @@ class Reporter {
   virtual ~Reporter() = default;
   virtual void step(const StepReport& report) = 0;
   virtual void eval(const EvalReport& report) = 0;
+  // A stage's shards of a checkpoint are written (checkpoint_writing.hpp).
+  virtual void shards_saved(const ShardsSaved&) {}
 };
+
+struct CheckpointSummary;
 
 // The coordinator's side: merges the replicas' reports of one step (sums, and
 // the slowest replica's time) and logs them.
@@ -32,6 +36,8 @@ class ProgressLog {
   // is not finite (the run has diverged: exit 1).
   void step(const StepReport& merged);
   void eval(const EvalReport& merged);
+  // A complete checkpoint: a progress line with its training stall, and a metrics record.
+  void checkpoint(const CheckpointSummary& saved);
   void finish();
 
   double last_loss() const { return last_loss_; }

@@ -10,8 +10,29 @@
 #include "parcae/kernels/adamw.hpp"
 #include "parcae/model/config.hpp"
 #include "parcae/runtime/lr_schedule.hpp"
+#include "parcae/runtime/waiting.hpp"
 
 namespace parcae::runtime {
+
+// Checkpoints of a training job (docs/checkpoints.md). Off unless `dir` is
+// set; then written every `every_steps` steps and/or `every_seconds`, on a
+// signal's request, and after the last step, into <dir>/<run>/step-<8 digits>.
+struct CheckpointOptions {
+  std::string dir;  // empty: no checkpoints (signals still stop the job)
+  std::string run = "default";
+  int every_steps = 0;
+  double every_seconds = 0;
+  int keep = 3;       // the newest K complete checkpoints are kept
+  bool sync = false;  // write before training on (default: copy, then write in the background)
+};
+
+// Where a job starts: fresh (step 0, initialised from the seed) or from a
+// complete, verified checkpoint (ckpt's step folder), resolved by every rank
+// alike before any communication (runtime/resume.hpp).
+struct StartPoint {
+  std::string step_dir;  // empty: a fresh start
+  int step = 0;          // optimizer steps already done
+};
 
 // The defaults here are the command's defaults (`parcae train` with no
 // options: the small model, 50 steps): cmd_train.cpp takes its option defaults
@@ -36,10 +57,19 @@ struct TrainConfig {
   // A rank that makes no progress for this long fails the job (waiting.hpp):
   // generous, far above any step's computation between two messages.
   double stall_seconds = 600;
+  // > 0: an elastic job that recovers from dead ranks (--recovery) takes a
+  // rank silent this long for dead (runtime/membership.hpp); 0: a death is a stall.
+  double death_seconds = 0;
+  // The waits' patience: the world, the stall and death deadlines.
+  Patience patience(MPI_Comm world = MPI_COMM_WORLD) const {
+    return Patience{stall_seconds, world, death_seconds};
+  }
   std::string metrics_path;
   // Per-layer cost to balance pipeline stages by (measured forward + backward);
   // empty = estimated from the model's shape (forward FLOPs per token).
   std::vector<double> layer_costs;
+  CheckpointOptions checkpoints;
+  StartPoint start;
 
   // The small preset with micro-batches of 4 sequences.
   static model::GptConfig default_model() {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "parcae/data/token_file.hpp"
+#include "parcae/runtime/checkpoint_writing.hpp"
 #include "parcae/runtime/groups.hpp"
 #include "parcae/runtime/progress.hpp"
 #include "parcae/runtime/step_end.hpp"
@@ -64,20 +65,26 @@ class MpiReporter final : public Reporter {
   explicit MpiReporter(MPI_Comm world) : world_(world) {}
   void step(const StepReport& report) override;
   void eval(const EvalReport& report) override;
+  void shards_saved(const ShardsSaved& saved) override;
 
  private:
   MPI_Comm world_;
 };
 
-// A lone process: the reports go straight into the log.
+// A lone process: the reports go straight into the log, the checkpoints'
+// records into their manifest.
 class LocalReporter final : public Reporter {
  public:
-  explicit LocalReporter(ProgressLog& log) : log_(log) {}
+  LocalReporter(ProgressLog& log, const TrainConfig& cfg) : log_(log), keeper_(cfg, 1) {}
   void step(const StepReport& report) override { log_.step(report); }
   void eval(const EvalReport& report) override { log_.eval(report); }
+  void shards_saved(const ShardsSaved& saved) override {
+    if (const auto done = keeper_.add(saved)) log_.checkpoint(*done);
+  }
 
  private:
   ProgressLog& log_;
+  ManifestKeeper keeper_;
 };
 
 // The whole job on MPI_COMM_WORLD, every rank calling it: a lone process plays
