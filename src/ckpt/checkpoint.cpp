@@ -8,8 +8,7 @@ namespace parcae::ckpt {
 
 Manifest write_checkpoint(const fs::path& step_dir, Manifest manifest,
                           const std::vector<model::Shard>& shards) {
-  manifest.shards.clear();
-  for (const auto& shard : shards) manifest.shards.push_back(write_shard(step_dir, manifest.model, shard));
+  manifest.shards = write_shards(step_dir, manifest.model, shards);
   write_manifest(step_dir, manifest);
   return manifest;
 }

@@ -8,6 +8,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 
 #include "hdf5.hpp"
 #include "parcae/ckpt/paths.hpp"
@@ -73,18 +74,29 @@ class Temporary {
     ::close(fd);
   }
   ~Temporary() {
+    if (fd_ >= 0) ::close(fd_);
     if (!renamed_) ::unlink(path_.c_str());
   }
+  Temporary(const Temporary&) = delete;
+  Temporary& operator=(const Temporary&) = delete;
   const std::string& path() const { return path_; }
+
+  // Starts writing the file's dirty pages to disk without waiting, so the
+  // disk works while the next shard is being hashed and written.
+  void start_writeback() {
+    fd_ = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd_ < 0) throw os_error(final_, "cannot reopen to sync", errno);
+    ::sync_file_range(fd_, 0, 0, SYNC_FILE_RANGE_WRITE);  // a hint: fsync below is the guarantee
+  }
 
   // fsync, rename over the final name. The folder is fsynced once for all
   // its shards, by write_manifest before the manifest exists.
   void commit() {
-    const int fd = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC);
-    if (fd < 0) throw os_error(final_, "cannot reopen to sync", errno);
-    const int synced = ::fsync(fd);
+    if (fd_ < 0) start_writeback();
+    const int synced = ::fsync(fd_);
     const int err = errno;
-    ::close(fd);
+    ::close(fd_);
+    fd_ = -1;
     if (synced != 0) throw os_error(final_, "fsync failed", err);
     if (::rename(path_.c_str(), final_.c_str()) != 0) {
       throw os_error(final_, "rename into place failed", errno);
@@ -95,6 +107,7 @@ class Temporary {
  private:
   fs::path final_;
   std::string path_;
+  int fd_ = -1;
   bool renamed_ = false;
 };
 
@@ -204,36 +217,56 @@ void check_sums(const std::string& where, const model::Shard& shard, const ReadS
 
 }  // namespace
 
-ShardRecord write_shard(const fs::path& step_dir, const model::GptConfig& cfg,
-                        const model::Shard& shard) {
-  const fs::path final = step_dir / shard_file_name(shard.layer);
-  const model::LayerSpec spec = spec_of(cfg, shard.layer, final.string());
-  for (int i = 0; i < 3; ++i) {
-    if (static_cast<std::int64_t>(buffer(shard, i).size()) != spec.size) {
-      throw InputError(final.string() + ": shard's " + kBuffers[i] + " holds " +
-                       std::to_string(buffer(shard, i).size()) + " floats, " + spec.name() +
-                       " has " + std::to_string(spec.size));
+std::vector<ShardRecord> write_shards(const fs::path& step_dir, const model::GptConfig& cfg,
+                                      std::span<const model::Shard> shards) {
+  std::vector<model::LayerSpec> specs;
+  for (const auto& shard : shards) {
+    const fs::path final = step_dir / shard_file_name(shard.layer);
+    specs.push_back(spec_of(cfg, shard.layer, final.string()));
+    for (int i = 0; i < 3; ++i) {
+      if (static_cast<std::int64_t>(buffer(shard, i).size()) != specs.back().size) {
+        throw InputError(final.string() + ": shard's " + kBuffers[i] + " holds " +
+                         std::to_string(buffer(shard, i).size()) + " floats, " +
+                         specs.back().name() + " has " + std::to_string(specs.back().size));
+      }
     }
   }
   std::error_code ec;
   fs::create_directories(step_dir, ec);
   if (ec) throw IoError(step_dir.string() + ": cannot create the folder: " + ec.message());
 
-  ShardRecord record;
-  record.layer = shard.layer;
-  record.file = shard_file_name(shard.layer);
-  record.step = shard.step;
-  Temporary temporary(final);
-  try {
-    record.datasets = write_file(temporary.path(), spec, shard);
-  } catch (const h5::Error& e) {
-    throw IoError(final.string() + ": " + e.what());
+  // Every file written and its writeback started, then every one fsynced:
+  // the disk writes one shard while the next is hashed and handed to it.
+  std::vector<ShardRecord> records(shards.size());
+  std::vector<std::unique_ptr<Temporary>> temporaries;
+  for (std::size_t k = 0; k < shards.size(); ++k) {
+    const model::Shard& shard = shards[k];
+    ShardRecord& record = records[k];
+    record.layer = shard.layer;
+    record.file = shard_file_name(shard.layer);
+    record.step = shard.step;
+    const fs::path final = step_dir / record.file;
+    temporaries.push_back(std::make_unique<Temporary>(final));
+    try {
+      record.datasets = write_file(temporaries.back()->path(), specs[k], shard);
+    } catch (const h5::Error& e) {
+      throw IoError(final.string() + ": " + e.what());
+    }
+    temporaries.back()->start_writeback();
+    record.checksum = model::combine_checksums(shard.layer, shard.step, record.datasets);
   }
-  temporary.commit();
-  record.checksum = model::combine_checksums(shard.layer, shard.step, record.datasets);
-  record.bytes = static_cast<std::int64_t>(fs::file_size(final, ec));
-  if (ec) throw IoError(final.string() + ": " + ec.message());
-  return record;
+  for (std::size_t k = 0; k < shards.size(); ++k) {
+    temporaries[k]->commit();
+    const fs::path final = step_dir / records[k].file;
+    records[k].bytes = static_cast<std::int64_t>(fs::file_size(final, ec));
+    if (ec) throw IoError(final.string() + ": " + ec.message());
+  }
+  return records;
+}
+
+ShardRecord write_shard(const fs::path& step_dir, const model::GptConfig& cfg,
+                        const model::Shard& shard) {
+  return write_shards(step_dir, cfg, std::span<const model::Shard>(&shard, 1)).front();
 }
 
 model::Shard read_shard(const fs::path& step_dir, const model::GptConfig& cfg,

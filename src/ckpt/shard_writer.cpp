@@ -1,6 +1,10 @@
 // A stage's shards written on a background thread (see shard_writer.hpp).
 #include "parcae/ckpt/shard_writer.hpp"
 
+#include <algorithm>
+#include <cstring>
+#include <utility>
+
 #include "parcae/ckpt/shard_file.hpp"
 #include "parcae/util/stopwatch.hpp"
 
@@ -10,29 +14,78 @@ ShardWriter::~ShardWriter() {
   if (pending_.valid()) pending_.wait();
 }
 
+
+void ShardWriter::copy_in(std::span<const model::Shard> shards, bool all_threads) {
+  // Copies into the buffers of the previous submission: same sizes checkpoint
+  // after checkpoint, so no allocation and no page faults after the first.
+  // A copy the caller waits for is shared by every thread of the process, in
+  // blocks of 1 MiB; one overlapping training takes one thread, not theirs.
+  copies_.resize(shards.size());
+  struct Block {
+    const float* from;
+    float* to;
+    std::size_t floats;
+  };
+  std::vector<Block> blocks;
+  constexpr std::size_t kBlock = 1 << 18;
+  for (std::size_t i = 0; i < shards.size(); ++i) {
+    copies_[i].layer = shards[i].layer;
+    copies_[i].step = shards[i].step;
+    for (auto [from, to] : {std::pair{&shards[i].param, &copies_[i].param},
+                            std::pair{&shards[i].adam_m, &copies_[i].adam_m},
+                            std::pair{&shards[i].adam_v, &copies_[i].adam_v}}) {
+      to->resize(from->size());
+      for (std::size_t at = 0; at < from->size(); at += kBlock) {
+        blocks.push_back({from->data() + at, to->data() + at, std::min(kBlock, from->size() - at)});
+      }
+    }
+  }
+  const auto n = static_cast<std::int64_t>(blocks.size());
+#pragma omp parallel for schedule(static) if (all_threads)
+  for (std::int64_t b = 0; b < n; ++b) {
+    std::memcpy(blocks[b].to, blocks[b].from, blocks[b].floats * sizeof(float));
+  }
+}
+
 void ShardWriter::submit(const fs::path& step_dir, const model::GptConfig& cfg,
                          std::span<const model::Shard> shards) {
   if (pending_.valid()) pending_.get();  // rethrows the previous write's error
   const util::Stopwatch copying;
-  // Copies into the buffers of the previous submission: same sizes checkpoint
-  // after checkpoint, so no allocation and no page faults after the first.
-  copies_.resize(shards.size());
-  for (std::size_t i = 0; i < shards.size(); ++i) {
-    copies_[i].layer = shards[i].layer;
-    copies_[i].step = shards[i].step;
-    copies_[i].param.assign(shards[i].param.begin(), shards[i].param.end());
-    copies_[i].adam_m.assign(shards[i].adam_m.begin(), shards[i].adam_m.end());
-    copies_[i].adam_v.assign(shards[i].adam_v.begin(), shards[i].adam_v.end());
-  }
+  copy_in(shards, /*all_threads=*/true);
   copy_seconds_ = copying.seconds();
   pending_ = std::async(std::launch::async, [this, step_dir, cfg] {
-    std::vector<ShardRecord> records;
-    for (const auto& shard : copies_) records.push_back(write_shard(step_dir, cfg, shard));
-    return records;
+    return write_shards(step_dir, cfg, copies_);
   });
 }
 
+void ShardWriter::submit_overlapped(const fs::path& step_dir, const model::GptConfig& cfg,
+                                    std::span<const model::Shard> shards) {
+  if (pending_.valid()) pending_.get();
+  std::promise<void> copy_done;
+  copied_ = copy_done.get_future();
+  pending_ = std::async(std::launch::async,
+                        [this, step_dir, cfg, shards, done = std::move(copy_done)]() mutable {
+                          try {
+                            copy_in(shards, /*all_threads=*/false);
+                          } catch (...) {
+                            done.set_exception(std::current_exception());
+                            throw;
+                          }
+                          done.set_value();
+                          return write_shards(step_dir, cfg, copies_);
+                        });
+}
+
+double ShardWriter::wait_copied() {
+  const util::Stopwatch waiting;
+  if (copied_.valid()) copied_.get();
+  copy_seconds_ = waiting.seconds();
+  return copy_seconds_;
+}
+
 std::vector<ShardRecord> ShardWriter::wait() {
+  if (copied_.valid()) copied_.wait();
+  copied_ = {};
   if (!pending_.valid()) return {};
   return pending_.get();
 }

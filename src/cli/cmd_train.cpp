@@ -176,9 +176,10 @@ std::optional<Job> setup(int argc, char** argv, MpiJob& job) {
                      "to an elastic run yet");
   }
   if (j.elastic) elastic::validate(*j.elastic, j.cfg, job.size - 1);
-  // A signal from now on is a request the steps answer (signals.hpp); an
-  // elastic run keeps the plain stop.
-  if (!j.elastic) take_signals_as_requests();
+  // With checkpoints on, a signal from now on is a request the steps answer
+  // (signals.hpp); without (nothing to resume from), and in an elastic run,
+  // the plain stop stays.
+  if (!j.elastic && !j.cfg.checkpoints.dir.empty()) take_signals_as_requests();
   j.plot = plot_path_from(vm);
   if (j.plot && !j.elastic) throw InputError("--plot draws an elastic run's --timeline (--elastic or --trace)");
   job.stall_seconds = j.cfg.stall_seconds;

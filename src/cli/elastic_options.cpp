@@ -3,6 +3,7 @@
 
 #include "number_option.hpp"
 #include "parcae/error.hpp"
+#include "parcae/runtime/membership.hpp"
 
 namespace parcae::cli {
 
@@ -45,6 +46,13 @@ void add_elastic_options(po::options_description& o) {
        "length of the built-in synthetic trace")
       ("synthetic-preempt-hazard", number(closed(0.0, 1.0))->default_value(d.synthetic.preempt_hazard),
        "preemption events per alive instance per interval (synthetic trace)")
+      ("recovery", po::bool_switch(),
+       "survive worker processes that die (needs mpirun --enable-recovery, which turns it on): "
+       "a rank silent for --death-seconds is taken for dead and the job goes on with the "
+       "survivors")
+      ("death-seconds", number(closed(0.5, 3600.0))->default_value(d.death_s),
+       "with recovery: a worker silent this long (while others wait for it) is dead; must "
+       "exceed the longest computation between two messages, and be below --stall-seconds")
       ("synthetic-alloc-rate", number(closed(0.0, 1.0))->default_value(d.synthetic.alloc_rate),
        "allocation events per free slot per interval (synthetic trace)");
   // clang-format on
@@ -87,6 +95,15 @@ std::optional<elastic::ElasticConfig> elastic_config_from(const po::variables_ma
   e.synthetic.intervals = vm["synthetic-intervals"].as<int>();
   e.synthetic.preempt_hazard = vm["synthetic-preempt-hazard"].as<double>();
   e.synthetic.alloc_rate = vm["synthetic-alloc-rate"].as<double>();
+  e.recovery = vm["recovery"].as<bool>() || runtime::launched_with_recovery();
+  if (e.recovery && !runtime::launched_with_recovery()) {
+    throw InputError("--recovery needs mpirun --enable-recovery (plain mpirun ends the whole "
+                     "job when a rank dies)");
+  }
+  e.death_s = vm["death-seconds"].as<double>();
+  if (e.recovery && !(e.death_s < vm["stall-seconds"].as<double>())) {
+    throw InputError("--death-seconds must be below --stall-seconds");
+  }
   return e;
 }
 

@@ -4,6 +4,7 @@
 #include <climits>
 #include <iostream>
 
+#include "parcae/runtime/membership.hpp"
 #include "parcae/runtime/waiting.hpp"
 #include "signals.hpp"
 
@@ -31,7 +32,9 @@ int agree_on_failure(const std::optional<Failure>& mine, const MpiJob& job) {
 }
 
 void await_every_rank(const MpiJob& job) {
-  runtime::barrier_within(MPI_COMM_WORLD, runtime::Patience{job.stall_seconds}, "end of the job");
+  // Over the survivors when ranks died (a barrier over the world would wait for them).
+  runtime::barrier_within(runtime::living_world(),
+                          runtime::Patience{job.stall_seconds, MPI_COMM_WORLD}, "end of the job");
 }
 
 int fail_job(const Failure& failure, const MpiJob& job) {

@@ -60,6 +60,7 @@ int run_mpi_command(int argc, char** argv, Setup&& setup, Work&& work) {
   try {
     const int code = work(job, *state);
     if (job.size > 1) await_every_rank(job);
+    mpi.set_exit_code(code);
     return code;
   } catch (...) {
     return fail_job(failure_of(std::current_exception()), job);

@@ -9,7 +9,7 @@
 //   SIGUSR1                   noted and ignored: a long command goes on (under
 //                             mpirun it reaches every rank).
 //
-// `parcae train` (not elastic) takes them as requests instead
+// `parcae train` with checkpoints (not elastic) takes them as requests instead
 // (take_signals_as_requests), answered at the next step boundary, which the
 // ranks agree on (runtime/step_end_agreement.hpp):
 //

@@ -37,7 +37,8 @@ Controller::Controller(liveput::TransitionTable& table, const liveput::Forecaste
       source_(source),
       options_(options),
       alive_(source.workers(), false),
-      holds_state_(source.workers(), false) {
+      holds_state_(source.workers(), false),
+      dead_(source.workers(), false) {
   if (options_.policy != Policy::reactive && forecaster_ == nullptr) {
     throw std::logic_error("controller: a liveput policy needs a forecaster");
   }
@@ -72,6 +73,10 @@ Decision Controller::decide(int k) {
   Decision d;
   d.interval = k;
   d.event = source_.event(k);
+  // A dead process never comes back: the trace's later events for its rank
+  // are moot (its instance is gone).
+  std::erase_if(d.event.allocated, [&](int r) { return dead_[r - 1]; });
+  std::erase_if(d.event.preempted, [&](int r) { return dead_[r - 1]; });
   d.evacuate = options_.evacuate;
   const trace::Interval& now = source_.series().intervals.at(k);
   // Preempted ranks lose their state before anything else, unless a notice
@@ -85,27 +90,50 @@ Decision Controller::decide(int k) {
   for (int r : d.event.allocated) alive_[r - 1] = true;
 
   liveput::Config target = choose(k, now);
+  if (target.training() && target.instances() > alive_count()) {
+    target = table_.model().best_config(alive_count());
+  }
+  d.expected_ms = liveput::expected_migration_ms(table_, state_, now, target);
+  const Holdings holdings = layout_ ? Holdings::of(*layout_, ranges_, usable)
+                                    : Holdings{std::vector<std::optional<StageRange>>(
+                                          static_cast<std::size_t>(source_.workers()))};
+  carry_out(d, target, holdings);
+  return d;
+}
+
+Decision Controller::lose(int k, const std::vector<int>& dead, const Holdings& holdings) {
+  Decision d;
+  d.interval = k;
+  d.event.preempted = dead;
+  for (int r : dead) {
+    alive_[r - 1] = false;
+    dead_[r - 1] = true;
+    holds_state_[r - 1] = false;
+  }
+  // The configuration goes on when it still fits, else the best one that does.
+  liveput::Config target = state_.config;
+  if (!target.training() || target.instances() > alive_count()) {
+    target = table_.model().best_config(alive_count());
+  }
+  carry_out(d, target, holdings);
+  return d;
+}
+
+void Controller::carry_out(Decision& d, liveput::Config target, const Holdings& holdings) {
   std::vector<int> alive_ranks;
   for (int w = 0; w < source_.workers(); ++w) {
     if (alive_[w]) alive_ranks.push_back(w + 1);
   }
-  if (target.training() && target.instances() > static_cast<int>(alive_ranks.size())) {
-    target = table_.model().best_config(static_cast<int>(alive_ranks.size()));
-  }
   d.config = target;
-  d.expected_ms = liveput::expected_migration_ms(table_, state_, now, target);
   if (!target.training()) {
     if (state_.config.training()) state_.stopped = true;
     state_ = {alive_count(), target, 0.0, state_.stopped};
     layout_.reset();
     ranges_.clear();
     std::fill(holds_state_.begin(), holds_state_.end(), false);
-    return d;
+    return;
   }
   d.ranges = ranges_for(target.pp);
-  const Holdings holdings = layout_ ? Holdings::of(*layout_, ranges_, usable)
-                                    : Holdings{std::vector<std::optional<StageRange>>(
-                                          static_cast<std::size_t>(source_.workers()))};
   const runtime::Layout next =
       plan_layout(holdings, alive_ranks, target.dp, target.pp, d.ranges, layer_bytes_);
   std::optional<Previous> previous;
@@ -123,7 +151,6 @@ Decision Controller::decide(int k) {
     holds_state_[rank - 1] = next.placement_of(rank).has_value();
   }
   state_ = {alive_count(), target, state_.pending_ms, false};
-  return d;
 }
 
 }  // namespace parcae::elastic

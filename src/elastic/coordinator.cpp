@@ -15,7 +15,10 @@
 #include "parcae/error.hpp"
 #include "parcae/liveput/predictor_forecaster.hpp"
 #include "parcae/predict/predictor.hpp"
+#include "parcae/elastic/recovery.hpp"
 #include "parcae/runtime/groups.hpp"
+#include "parcae/runtime/membership.hpp"
+#include "parcae/runtime/postbox.hpp"
 #include "parcae/runtime/waiting.hpp"
 #include "parcae/trace/trace.hpp"
 #include "parcae/util/atomic_file.hpp"
@@ -104,20 +107,40 @@ class Coordinator {
   // the best configuration on every worker; a wall-clock interval, S seconds.
   double interval_seconds(const LiveCosts& costs) const;
 
-  void broadcast(const ControlMessage& m) { runtime::broadcast(m, 0, world_); }
+  // To every living worker, point to point and without waiting (a world
+  // broadcast would hang on a dead member; a dead worker never blocks rank 0).
+  template <typename M>
+  void tell_workers(const M& m) {
+    for (int rank : living_workers()) postbox_.post(m, rank, world_);
+  }
+  std::vector<int> living_workers() const;
   // A report from `source` (or any of `waiting_for` with MPI_ANY_SOURCE),
   // hearing the workers' waiting notices meanwhile: a rank that stopped fails
-  // the job by name after --stall-seconds (runtime::StallWatch).
+  // the job by name after --stall-seconds (runtime::StallWatch), or, in a job
+  // that recovers, is taken for dead after --death-seconds (RankLost).
   template <typename M>
   M receive_watched(int source, const std::vector<int>& waiting_for, int* from = nullptr) {
     const double since = MPI_Wtime();
     int sender = source;
-    auto m = runtime::receive<M>(source, world_, &sender,
-                                 [&] { stalls_.check(waiting_for, since); });
+    auto m = runtime::receive<M>(source, world_, &sender, [&] { watch(waiting_for, since); });
     stalls_.heard(sender);
     if (from != nullptr) *from = sender;
     return m;
   }
+  void watch(const std::vector<int>& waiting_for, double since);
+  // One interval's decision carried out and trained; a death during it is
+  // recovered from and the interval goes on with the survivors.
+  struct Outcome {
+    Decision decision;
+    int steps = 0;
+    double migration_s = 0, train_s = 0;
+    double rolled_back_s = 0;
+  };
+  Outcome carry_out(int k, Decision d, Clock::time_point started);
+  Outcome attempt(const Decision& d, Clock::time_point started);
+  Decision recover(int k, std::vector<int> dead);
+  Decision recover_once(int k, const std::vector<int>& dead);
+  void drain_stale_reports(int rank);
   double collect_migration(std::int64_t epoch);
   void collect_steps(const runtime::Layout& layout, std::int64_t first, int steps);
   void record(const nlohmann::json& j) {
@@ -142,9 +165,11 @@ class Coordinator {
   std::unique_ptr<liveput::Forecaster> forecaster_;
   Controller controller_;
   std::optional<util::AtomicFile> timeline_;
-  runtime::Patience patience_{cfg_.stall_seconds, world_};
+  runtime::Patience patience_ = cfg_.patience(world_);
   runtime::Groups groups_{world_, 1, patience_};
   runtime::StallWatch stalls_{patience_};
+  runtime::Postbox postbox_;
+  std::vector<int> dead_;  // worker ranks whose process died, ascending
   ControlMessage last_;  // the last decision sent
   std::int64_t epoch_ = 0, step_ = 0;
   ElasticSummary summary_;
@@ -161,10 +186,23 @@ double Coordinator::interval_seconds(const LiveCosts& costs) const {
   return std::max(1e-3, e_.interval_steps * step_s);
 }
 
+std::vector<int> Coordinator::living_workers() const {
+  std::vector<int> ranks;
+  for (int rank = 1; rank <= workers_; ++rank)
+    if (!std::binary_search(dead_.begin(), dead_.end(), rank)) ranks.push_back(rank);
+  return ranks;
+}
+
+void Coordinator::watch(const std::vector<int>& waiting_for, double since) {
+  if (cfg_.death_seconds <= 0) return stalls_.check(waiting_for, since);
+  auto silent = stalls_.silent_for(cfg_.death_seconds, waiting_for, since);
+  std::erase_if(silent, [&](int r) { return r == 0 || r > workers_; });
+  if (!silent.empty()) throw runtime::RankLost(silent);
+}
+
 double Coordinator::collect_migration(std::int64_t epoch) {
   double slowest = 0;
-  std::vector<int> missing;
-  for (int rank = 1; rank <= workers_; ++rank) missing.push_back(rank);
+  std::vector<int> missing = living_workers();
   while (!missing.empty()) {
     int from = 0;
     const auto r = receive_watched<runtime::MigrationReport>(MPI_ANY_SOURCE, missing, &from);
@@ -190,6 +228,7 @@ void Coordinator::collect_steps(const runtime::Layout& layout, std::int64_t firs
     }
     if (static_cast<std::size_t>(step) >= step_seconds_.size()) step_seconds_.resize(step + 1);
     step_seconds_[step] = total.ms / 1000.0;
+    step_ = step + 1;  // logged: a recovery never goes on past it
     if (data_has_val_ && runtime::eval_due(cfg_, static_cast<int>(step))) {
       runtime::EvalReport eval;
       for (int source : reporters)
@@ -197,6 +236,139 @@ void Coordinator::collect_steps(const runtime::Layout& layout, std::int64_t firs
       log_.eval(eval);
     }
   }
+}
+
+// The interval's body, again after each recovery.
+Coordinator::Outcome Coordinator::carry_out(int k, Decision d, Clock::time_point started) {
+  while (true) {
+    try {
+      return attempt(d, started);
+    } catch (const runtime::RankLost& lost) {
+      d = recover(k, lost.ranks);
+    }
+  }
+}
+
+Coordinator::Outcome Coordinator::attempt(const Decision& d, Clock::time_point started) {
+  Outcome o{d};
+  if (d.plan.kind == Reconfiguration::rollback) {
+    // No checkpoint to go back to (yet): the redone steps start from the seed.
+    for (std::int64_t s = 0; s < step_; ++s) o.rolled_back_s += step_seconds_.at(s);
+    step_ = 0;
+  }
+  const std::int64_t epoch = epoch_++;
+  ControlMessage m;
+  if (!d.training()) {
+    m = idle_message(d, epoch, workers_);
+  } else {
+    o.steps = e_.interval_steps > 0
+                  ? static_cast<int>(std::min<std::int64_t>(e_.interval_steps, cfg_.steps - step_))
+                  : 1;
+    m = control_message(d, epoch, workers_, step_, o.steps);
+    if (d.plan.kind == Reconfiguration::rollback) m.state = ControlMessage::State::fresh;
+  }
+  tell_workers(m);
+  // Collective over the living ranks (rank 0 takes no place), unless nobody moves.
+  if (!keeps_layout(last_, m)) groups_.regroup(layout_of(m));
+  last_ = m;
+  o.migration_s = collect_migration(epoch);
+  const auto trained_from = Clock::now();
+  if (d.training()) {
+    collect_steps(*d.layout, m.first_step, o.steps);
+    // A wall-clock interval trains on, one step per message, while time is left.
+    while (e_.interval_seconds > 0 && step_ < cfg_.steps &&
+           seconds_between(started, Clock::now()) + step_seconds_.back() < e_.interval_seconds) {
+      m.first_step = step_;
+      m.steps = 1;
+      tell_workers(m);
+      collect_steps(*d.layout, step_, 1);
+      ++o.steps;
+    }
+  }
+  o.train_s = seconds_between(trained_from, Clock::now());
+  return o;
+}
+
+// Messages a worker sent before it gave up the broken epoch. Open MPI
+// delivers one sender's messages on one communicator in order, whatever
+// their tags, so once its survivor report is in, so is all of this.
+void Coordinator::drain_stale_reports(int rank) {
+  for (const auto tag : {runtime::Tag::step_report, runtime::Tag::eval_report,
+                         runtime::Tag::migration_report}) {
+    int ready = 1;
+    while (true) {
+      MPI_Iprobe(rank, static_cast<int>(tag), world_, &ready, MPI_STATUS_IGNORE);
+      if (!ready) break;
+      runtime::receive_bytes(rank, tag, world_);
+    }
+  }
+}
+
+Decision Coordinator::recover(int k, std::vector<int> dead) {
+  while (true) {
+    try {
+      return recover_once(k, dead);
+    } catch (const runtime::RankLost& more) {  // another rank died meanwhile: all of them at once
+      dead.insert(dead.end(), more.ranks.begin(), more.ranks.end());
+      std::sort(dead.begin(), dead.end());
+      dead.erase(std::unique(dead.begin(), dead.end()), dead.end());
+    }
+  }
+}
+
+// Every living worker gives up the step and reports what it holds; the job
+// goes on from the latest step every layer still has (recovery.hpp), over the
+// survivors' communicator, with a decision that treats the death as a
+// preemption without notice (Controller::lose).
+Decision Coordinator::recover_once(int k, const std::vector<int>& newly_dead) {
+  const auto detected = Clock::now();
+  for (int r : newly_dead) {
+    if (std::binary_search(dead_.begin(), dead_.end(), r)) continue;  // a retried recovery
+    dead_.insert(std::upper_bound(dead_.begin(), dead_.end(), r), r);
+    stalls_.forget(r);
+    ++summary_.deaths;
+  }
+  const std::int64_t epoch = epoch_++;
+  std::string names;
+  for (int r : newly_dead) names += (names.empty() ? "" : ", ") + std::to_string(r);
+  out_ << "rank" << (newly_dead.size() > 1 ? "s " : " ") << names << " lost (silent past "
+       << cfg_.death_seconds << " s): recovering with " << living_workers().size()
+       << " workers\n" << std::flush;
+  tell_workers(runtime::AbortStep{epoch, dead_});
+
+  std::vector<SurvivorState> survivors;
+  std::vector<int> missing = living_workers();
+  while (!missing.empty()) {
+    int from = 0;
+    const auto r = receive_watched<runtime::SurvivorReport>(MPI_ANY_SOURCE, missing, &from);
+    if (r.epoch != epoch) continue;  // of an earlier recovery
+    std::erase(missing, from);
+    drain_stale_reports(from);
+    SurvivorState s{from, std::nullopt, r.step};
+    if (r.end_layer > r.first_layer) s.held = StageRange{r.first_layer, r.end_layer};
+    survivors.push_back(s);
+  }
+  const auto point = resume_point(survivors, workers_, cfg_.model.layers + 2, step_);
+  std::vector<int> ranks = living_workers();
+  ranks.insert(ranks.begin(), 0);
+  tell_workers(runtime::Survivors{epoch, ranks, point ? point->step : 0});
+  const MPI_Comm living = runtime::survivors_comm(world_, ranks, runtime::survivors_tag(epoch),
+                                                  runtime::recovery_deadline_s(cfg_.death_seconds));
+  runtime::set_living_world(living);
+  groups_.rebase(living);
+  last_ = ControlMessage{};
+
+  const Holdings none{std::vector<std::optional<StageRange>>(static_cast<std::size_t>(workers_))};
+  Decision d = controller_.lose(k, newly_dead, point ? point->holdings : none);
+  if (point) step_ = point->step;
+  record({{"event", "death"},
+          {"interval", k},
+          {"dead", newly_dead},
+          {"survivors", static_cast<int>(ranks.size()) - 1},
+          {"resume_step", point ? point->step : 0},
+          {"type", to_string(d.plan.kind)},
+          {"recovery_seconds", seconds_between(detected, Clock::now())}});
+  return d;
 }
 
 void Coordinator::interval_line(const Decision& d, int steps, double migration_s, double train_s) {
@@ -272,48 +444,20 @@ ElasticSummary Coordinator::run() {
        << (e_.interval_steps > 0 ? std::to_string(e_.interval_steps) + " steps"
                                  : std::to_string(e_.interval_seconds) + " s")
        << "\n";
+  // In a job that recovers, rank 0's own waits (a regroup's barrier) watch
+  // for dead ranks too.
+  std::optional<runtime::VigilScope> vigil;
+  if (cfg_.death_seconds > 0) vigil.emplace([this, since = MPI_Wtime()] { watch({}, since); });
   for (int k = 0; k < source_.intervals() && step_ < cfg_.steps; ++k) {
     const auto started = Clock::now();
-    const Decision d = controller_.decide(k);
+    const Outcome o = carry_out(k, controller_.decide(k), started);
+    const Decision& d = o.decision;
+    const int steps = o.steps;
+    const double migration_s = o.migration_s, train_s = o.train_s;
     if (d.plan.kind == Reconfiguration::rollback) {
-      // No checkpoint to go back to (yet): the redone steps start from the seed.
-      for (std::int64_t s = 0; s < step_; ++s) summary_.rolled_back_s += step_seconds_.at(s);
-      step_ = 0;
+      summary_.rolled_back_s += o.rolled_back_s;
       ++summary_.rollbacks;
     }
-    const std::int64_t epoch = epoch_++;
-    int steps = 0;
-    ControlMessage m;
-    if (!d.training()) {
-      m = idle_message(d, epoch, workers_);
-    } else {
-      steps = e_.interval_steps > 0
-                  ? static_cast<int>(std::min<std::int64_t>(e_.interval_steps, cfg_.steps - step_))
-                  : 1;
-      m = control_message(d, epoch, workers_, step_, steps);
-      if (d.plan.kind == Reconfiguration::rollback) m.state = ControlMessage::State::fresh;
-    }
-    broadcast(m);
-    // Collective over the world (rank 0 takes no place), unless nobody moves.
-    if (!keeps_layout(last_, m)) groups_.regroup(layout_of(m));
-    last_ = m;
-    const double migration_s = collect_migration(epoch);
-    const auto trained_from = Clock::now();
-    if (d.training()) {
-      collect_steps(*d.layout, step_, steps);
-      step_ += steps;
-      // A wall-clock interval trains on, one step per message, while time is left.
-      while (e_.interval_seconds > 0 && step_ < cfg_.steps &&
-             seconds_between(started, Clock::now()) + step_seconds_.back() < e_.interval_seconds) {
-        m.first_step = step_;
-        m.steps = 1;
-        broadcast(m);
-        collect_steps(*d.layout, step_, 1);
-        step_ += 1;
-        ++steps;
-      }
-    }
-    const double train_s = seconds_between(trained_from, Clock::now());
     if (!d.training() && e_.interval_seconds > 0) {
       // Nothing fits: the interval passes idle.
       const double left = e_.interval_seconds - seconds_between(started, Clock::now());
@@ -356,7 +500,8 @@ ElasticSummary Coordinator::run() {
   }
   ControlMessage done;
   done.finish = true;
-  broadcast(done);
+  done.epoch = epoch_;
+  tell_workers(done);
   log_.finish();
   summary_.committed_samples = step_ * cfg_.global_batch;
   summary_.predicted_samples = predicted_samples();
@@ -366,6 +511,7 @@ ElasticSummary Coordinator::run() {
           {"intervals", summary_.intervals},
           {"reconfigurations", summary_.reconfigurations},
           {"rollbacks", summary_.rollbacks},
+          {"deaths", summary_.deaths},
           {"train_seconds", summary_.train_s},
           {"migration_seconds", summary_.migrate_s},
           {"rolled_back_seconds", summary_.rolled_back_s},
@@ -400,12 +546,18 @@ ElasticSummary run_elastic_job(const runtime::TrainConfig& cfg, const ElasticCon
                                const runtime::TrainData& data, std::ostream& out) {
   int rank = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  const LiveCosts costs = measure_live_costs(MPI_COMM_WORLD, cfg, e.measure_repeats);
+  runtime::TrainConfig job = cfg;
+  if (e.recovery) {
+    job.death_seconds = e.death_s;
+    // A failed operation with a dead peer returns instead of aborting every rank.
+    MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+  }
+  const LiveCosts costs = measure_live_costs(MPI_COMM_WORLD, job, e.measure_repeats);
   if (rank != 0) {
-    ElasticWorker(cfg, data, MPI_COMM_WORLD).run();
+    ElasticWorker(job, data, MPI_COMM_WORLD).run();
     return {};
   }
-  Coordinator coordinator(cfg, e, costs, data.val.has_value(), MPI_COMM_WORLD, out);
+  Coordinator coordinator(job, e, costs, data.val.has_value(), MPI_COMM_WORLD, out);
   return coordinator.run();
 }
 

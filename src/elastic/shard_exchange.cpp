@@ -5,6 +5,7 @@
 #include <array>
 #include <chrono>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 
 #include "parcae/model/layers.hpp"
@@ -12,7 +13,11 @@
 namespace parcae::elastic {
 namespace {
 
-constexpr int kShardTag = 7100;  // migration messages on the world communicator
+// Migration messages on the world communicator: tags kShardTag + epoch mod
+// kEpochTags, so messages of an epoch given up (a rank died mid-migration)
+// never match the receives of a later one.
+constexpr int kShardTag = 7100;
+constexpr int kEpochTags = 1000;
 constexpr int kHeaderWords = 4;  // layer, step, floats per buffer, checksum
 
 int count_of(std::size_t n) {
@@ -53,13 +58,22 @@ struct Incoming {
 std::vector<model::Shard> exchange_shards(MPI_Comm comm, const MigrationPlan& plan,
                                           std::span<const model::Shard> held,
                                           const model::GptConfig& cfg, ExchangeStats* stats,
-                                          const runtime::Patience* patience) {
+                                          const runtime::Patience* patience, std::int64_t epoch) {
   const auto start = std::chrono::steady_clock::now();
+  const int tag = kShardTag + static_cast<int>(epoch % kEpochTags);
   int me = 0;
   MPI_Comm_rank(comm, &me);
-  std::vector<MPI_Request> requests;
-  std::vector<std::array<std::int64_t, kHeaderWords>> headers;  // stable while in flight
-  std::vector<Incoming> incoming;
+  // Everything MPI reads or writes lives on the heap: when the wait is given
+  // up (a rank died), the requests stay in flight and this is leaked for them.
+  struct InFlight {
+    std::vector<MPI_Request> requests;
+    std::vector<std::array<std::int64_t, kHeaderWords>> headers;  // stable while in flight
+    std::vector<Incoming> incoming;
+  };
+  auto flight = std::make_unique<InFlight>();
+  auto& requests = flight->requests;
+  auto& headers = flight->headers;
+  auto& incoming = flight->incoming;
   ExchangeStats local;
   headers.reserve(plan.transfers.size());
   incoming.reserve(plan.transfers.size());
@@ -83,11 +97,11 @@ std::vector<model::Shard> exchange_shards(MPI_Comm comm, const MigrationPlan& pl
                          static_cast<std::int64_t>(s.checksum())});
       requests.resize(requests.size() + 4);
       auto* r = &requests[requests.size() - 4];
-      MPI_Isend(headers.back().data(), kHeaderWords, MPI_INT64_T, t.to, kShardTag, comm, &r[0]);
+      MPI_Isend(headers.back().data(), kHeaderWords, MPI_INT64_T, t.to, tag, comm, &r[0]);
       const int n = count_of(s.param.size());
-      MPI_Isend(s.param.data(), n, MPI_FLOAT, t.to, kShardTag, comm, &r[1]);
-      MPI_Isend(s.adam_m.data(), n, MPI_FLOAT, t.to, kShardTag, comm, &r[2]);
-      MPI_Isend(s.adam_v.data(), n, MPI_FLOAT, t.to, kShardTag, comm, &r[3]);
+      MPI_Isend(s.param.data(), n, MPI_FLOAT, t.to, tag, comm, &r[1]);
+      MPI_Isend(s.adam_m.data(), n, MPI_FLOAT, t.to, tag, comm, &r[2]);
+      MPI_Isend(s.adam_v.data(), n, MPI_FLOAT, t.to, tag, comm, &r[3]);
       local.bytes_sent += static_cast<std::int64_t>(3 * s.param.size() * sizeof(float));
     }
     if (t.to == me) {
@@ -95,14 +109,19 @@ std::vector<model::Shard> exchange_shards(MPI_Comm comm, const MigrationPlan& pl
       requests.resize(requests.size() + 4);
       auto* r = &requests[requests.size() - 4];
       const int n = count_of(in.shard.param.size());
-      MPI_Irecv(in.header, kHeaderWords, MPI_INT64_T, t.from, kShardTag, comm, &r[0]);
-      MPI_Irecv(in.shard.param.data(), n, MPI_FLOAT, t.from, kShardTag, comm, &r[1]);
-      MPI_Irecv(in.shard.adam_m.data(), n, MPI_FLOAT, t.from, kShardTag, comm, &r[2]);
-      MPI_Irecv(in.shard.adam_v.data(), n, MPI_FLOAT, t.from, kShardTag, comm, &r[3]);
+      MPI_Irecv(in.header, kHeaderWords, MPI_INT64_T, t.from, tag, comm, &r[0]);
+      MPI_Irecv(in.shard.param.data(), n, MPI_FLOAT, t.from, tag, comm, &r[1]);
+      MPI_Irecv(in.shard.adam_m.data(), n, MPI_FLOAT, t.from, tag, comm, &r[2]);
+      MPI_Irecv(in.shard.adam_v.data(), n, MPI_FLOAT, t.from, tag, comm, &r[3]);
       local.bytes_received += static_cast<std::int64_t>(3 * in.shard.param.size() * sizeof(float));
     }
   }
-  runtime::wait_politely(requests, patience, partners_of(plan, me));
+  try {
+    runtime::wait_politely(requests, patience, partners_of(plan, me));
+  } catch (...) {
+    (void)flight.release();  // still in flight: see InFlight
+    throw;
+  }
 
   std::vector<model::Shard> received;
   for (auto& in : incoming) {

@@ -8,6 +8,7 @@
 
 #include "parcae/elastic/control.hpp"
 #include "parcae/elastic/shard_exchange.hpp"
+#include "parcae/runtime/membership.hpp"
 
 namespace parcae::elastic {
 namespace {
@@ -29,7 +30,7 @@ ElasticWorker::ElasticWorker(const runtime::TrainConfig& cfg, const runtime::Tra
     : cfg_(cfg),
       data_(data),
       world_(world),
-      groups_(world, 1, runtime::Patience{cfg.stall_seconds, world}),
+      groups_(world, 1, cfg.patience(world)),
       reporter_(world) {
   MPI_Comm_rank(world_, &rank_);
 }
@@ -40,11 +41,70 @@ ElasticWorker::~ElasticWorker() {
 }
 
 void ElasticWorker::run() {
+  std::optional<runtime::VigilScope> vigil;
+  if (cfg_.death_seconds > 0) vigil.emplace([this] { watch_for_abort(); });
+  std::optional<runtime::AbortStep> aborted;
   while (true) {
-    const auto message = runtime::broadcast(ControlMessage{}, 0, world_);
-    if (message.finish) return;
-    obey(message);
+    try {
+      if (aborted) {
+        const auto abort = *aborted;
+        aborted.reset();
+        recover(abort);
+      }
+      const auto message = next_decision();
+      if (message.finish) return;
+      obey(message);
+    } catch (const runtime::StepAborted& e) {
+      aborted = e.abort;  // recovered outside the handler: another abort may interrupt it
+    }
   }
+}
+
+// The next control message, point to point from the coordinator (a world
+// broadcast would hang once a rank died); those of an epoch given up are stale.
+ControlMessage ElasticWorker::next_decision() {
+  while (true) {
+    auto m = runtime::receive<ControlMessage>(0, world_);
+    if (m.finish || m.epoch > aborted_) return m;
+  }
+}
+
+void ElasticWorker::watch_for_abort() {
+  int ready = 0;
+  MPI_Iprobe(0, static_cast<int>(runtime::Tag::abort_step), world_, &ready, MPI_STATUS_IGNORE);
+  if (!ready) return;
+  const auto abort = runtime::receive<runtime::AbortStep>(0, world_);
+  if (abort.epoch > aborted_) throw runtime::StepAborted(abort);
+}
+
+void ElasticWorker::recover(const runtime::AbortStep& abort) {
+  aborted_ = abort.epoch;
+  // Leaked on purpose: operations given up on them are still in flight.
+  (void)runner_.release();
+  if (stage_) {
+    kept_ = held_shards();
+    (void)stage_.release();
+  }
+  groups_.rebase(runtime::living_world());  // drops the broken epoch's communicators
+  runtime::SurvivorReport report{abort.epoch, 0, 0, 0};
+  if (!kept_.empty()) {
+    report.first_layer = kept_.front().layer;
+    report.end_layer = kept_.back().layer + 1;
+    report.step = kept_.front().step;
+  }
+  runtime::send(report, 0, world_);
+  const auto survivors = runtime::receive<runtime::Survivors>(0, world_);
+  if (!contains(survivors.ranks, rank_)) {
+    runtime::requeue("the coordinator took this rank for dead (it was silent past "
+                     "--death-seconds)");
+  }
+  std::erase_if(kept_, [&](const model::Shard& s) { return s.step != survivors.step; });
+  const MPI_Comm living = runtime::survivors_comm(world_, survivors.ranks,
+                                                  runtime::survivors_tag(survivors.epoch),
+                                                  runtime::recovery_deadline_s(cfg_.death_seconds));
+  runtime::set_living_world(living);
+  groups_.rebase(living);
+  last_ = ControlMessage{};  // the next decision regroups whatever it keeps
 }
 
 void ElasticWorker::obey(const ControlMessage& message) {
@@ -54,7 +114,7 @@ void ElasticWorker::obey(const ControlMessage& message) {
 
 std::vector<model::Shard> ElasticWorker::held_shards() const {
   std::vector<model::Shard> shards;
-  if (!stage_) return shards;
+  if (!stage_) return kept_;
   for (int l = stage_->first_layer(); l < stage_->end_layer(); ++l) {
     shards.push_back(stage_->copy_shard(l));
   }
@@ -66,6 +126,7 @@ std::vector<model::Shard> ElasticWorker::held_shards() const {
 // (a non-finite loss stops it). The rank is parked, and drops it, at the regroup.
 void ElasticWorker::lose_state() {
   runner_.reset();
+  kept_.clear();
   if (!stage_) return;
   std::vector<model::Shard> poisoned = held_shards();
   for (auto& s : poisoned) {
@@ -73,8 +134,7 @@ void ElasticWorker::lose_state() {
       std::fill(buffer->begin(), buffer->end(), std::numeric_limits<float>::quiet_NaN());
     }
   }
-  stage_.reset();
-  stage_.emplace(cfg_.model, std::move(poisoned));
+  stage_ = std::make_unique<compute::Stage>(cfg_.model, std::move(poisoned));
 }
 
 void ElasticWorker::reconfigure(const ControlMessage& m) {
@@ -92,12 +152,21 @@ void ElasticWorker::reconfigure(const ControlMessage& m) {
 
   ExchangeStats stats;
   const MigrationPlan plan = plan_of(m);
-  std::vector<model::Shard> held = held_shards();
+  // On the heap: sends given up (a rank died mid-migration) still read it.
+  auto held_box = std::make_unique<std::vector<model::Shard>>(held_shards());
+  std::vector<model::Shard>& held = *held_box;
   std::vector<model::Shard> received;
   const bool named =
       std::any_of(plan.transfers.begin(), plan.transfers.end(),
                   [&](const Transfer& t) { return t.from == rank_ || t.to == rank_; });
-  if (named) received = exchange_shards(world_, plan, held, cfg_.model, &stats, &groups_.patience());
+  try {
+    if (named)
+      received =
+          exchange_shards(world_, plan, held, cfg_.model, &stats, &groups_.patience(), m.epoch);
+  } catch (const runtime::StepAborted&) {
+    (void)held_box.release();
+    throw;
+  }
   if (preempted) {
     lose_state();
     held.clear();
@@ -116,7 +185,8 @@ void ElasticWorker::reconfigure(const ControlMessage& m) {
     const model::StageRange range = ranges_of(m)[placement->stage];
     if (m.state == ControlMessage::State::fresh) {
       stage_.reset();
-      stage_.emplace(cfg_.model, range.first_layer, range.end_layer, cfg_.seed);
+      stage_ = std::make_unique<compute::Stage>(cfg_.model, range.first_layer, range.end_layer,
+                                                cfg_.seed);
     } else {
       std::vector<model::Shard> shards;
       for (int l = range.first_layer; l < range.end_layer; ++l) {
@@ -136,10 +206,11 @@ void ElasticWorker::reconfigure(const ControlMessage& m) {
       }
       held.clear();
       stage_.reset();
-      stage_.emplace(cfg_.model, std::move(shards));
+      stage_ = std::make_unique<compute::Stage>(cfg_.model, std::move(shards));
     }
-    runner_.emplace(cfg_, data_, *stage_, groups_);
+    runner_ = std::make_unique<runtime::StepRunner>(cfg_, data_, *stage_, groups_);
   }
+  kept_.clear();
   runtime::send(runtime::MigrationReport{m.epoch, seconds_since(start), stats.bytes_sent,
                                          stats.bytes_received, stats.seconds},
                 0, world_);

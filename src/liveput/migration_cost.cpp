@@ -70,9 +70,7 @@ void MigrationCoster::costs_to(Config from, std::span<const int> survivors, int 
       continue;
     }
     double& transfer = transfer_by_pp_[t.pp];
-    if (transfer < 0.0)
-      transfer = m.p2p_ms(repartition_missing_params(from.pp, t.pp, survivors, from.dp) *
-                          m.constants().bytes_per_param);
+    if (transfer < 0.0) transfer = repartition_transfer_ms(from.pp, t.pp, survivors, from.dp);
     out[i] = {transfer + k.broadcast + restart, MigrationKind::pipeline, restart};
   }
 }
@@ -126,6 +124,7 @@ const MigrationCoster::Repartition& MigrationCoster::repartition(int old_pp, int
   plan.replicas = replicas;
   const std::vector<int> all_alive(old_pp, replicas);
   plan.missing_all_alive = greedy_missing(plan, new_pp, all_alive, &plan.used);
+  plan.transfer_all_alive_ms = m.p2p_ms(plan.missing_all_alive * m.constants().bytes_per_param);
   // The choices with everyone alive, for the fast start of greedy_missing.
   std::vector<int> avail(old_pp, replicas);
   for (int t = 0; t < new_pp; ++t) {
@@ -183,13 +182,14 @@ double MigrationCoster::greedy_missing(const Repartition& plan, int new_pp,
   return total;
 }
 
-double MigrationCoster::repartition_missing_params(int old_pp, int new_pp,
-                                                   std::span<const int> survivors, int replicas) {
+double MigrationCoster::repartition_transfer_ms(int old_pp, int new_pp,
+                                                std::span<const int> survivors, int replicas) {
   const Repartition& plan = repartition(old_pp, new_pp, replicas);
   bool as_if_all_alive = true;
   for (int s = 0; s < old_pp && as_if_all_alive; ++s) as_if_all_alive = survivors[s] >= plan.used[s];
-  if (as_if_all_alive) return plan.missing_all_alive;
-  return greedy_missing(plan, new_pp, survivors, nullptr);
+  if (as_if_all_alive) return plan.transfer_all_alive_ms;
+  return model_->p2p_ms(greedy_missing(plan, new_pp, survivors, nullptr) *
+                        model_->constants().bytes_per_param);
 }
 
 }  // namespace parcae::liveput

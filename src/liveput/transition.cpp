@@ -157,17 +157,16 @@ void TransitionTable::add_outcome(Stratum& st, Config from, std::span<const int>
 
 const TransitionTable::Stratum& TransitionTable::stratum(Config from, int n_out, int j,
                                                         bool scaled) {
-  const std::uint64_t key = key_of(j, from, n_out, scaled);
+  // A summary summed exactly does not depend on n_out; drawn ones are seeded by it.
+  const bool shared = scaled && count_loss_vectors(from, j) <= options_.exact_limit;
+  const std::uint64_t key = key_of(j, from, shared ? 0 : n_out, scaled);
   auto it = strata_.find(key);
   if (it != strata_.end()) return it->second;
   return strata_.emplace(key, compute_stratum(from, n_out, j, scaled)).first->second;
 }
 
-TransitionTable::Stratum TransitionTable::compute_stratum(Config from, int n_out, int j,
-                                                          bool scaled) {
-  const std::span<const int> targets = this->targets(index_of(from), scaled);
-  Stratum st;
-  st.by_target.resize(model_->configs().size());
+template <class Add>
+bool TransitionTable::for_each_outcome(Config from, int n_out, int j, Add&& add) {
   std::vector<int> survivors(from.pp, from.dp);
   const int grid = from.instances();
   if (count_loss_vectors(from, j) <= options_.exact_limit) {
@@ -175,7 +174,7 @@ TransitionTable::Stratum TransitionTable::compute_stratum(Config from, int n_out
     const double total = choose(grid, j);
     auto visit = [&](auto&& self, int stage, int left, double weight) -> void {
       if (stage == from.pp) {
-        if (left == 0) add_outcome(st, from, survivors, n_out, weight / total, targets);
+        if (left == 0) add(std::span<const int>(survivors), weight / total);
         return;
       }
       if (left > (from.pp - stage) * from.dp) return;
@@ -186,9 +185,8 @@ TransitionTable::Stratum TransitionTable::compute_stratum(Config from, int n_out
       survivors[stage] = from.dp;
     };
     visit(visit, 0, j, 1.0);
-    return st;
+    return true;
   }
-  st.exact = false;
   std::mt19937_64 rng(key_of(j, from, n_out) * 0x9E3779B97F4A7C15ULL + 1);
   std::vector<int> ids(grid);
   const double w = 1.0 / options_.samples;
@@ -200,9 +198,40 @@ TransitionTable::Stratum TransitionTable::compute_stratum(Config from, int n_out
       std::swap(ids[a], ids[pick(rng)]);
       --survivors[ids[a] % from.pp];
     }
-    add_outcome(st, from, survivors, n_out, w, targets);
+    add(std::span<const int>(survivors), w);
   }
+  return false;
+}
+
+TransitionTable::Stratum TransitionTable::compute_stratum(Config from, int n_out, int j,
+                                                          bool scaled) {
+  const std::span<const int> targets = this->targets(index_of(from), scaled);
+  Stratum st;
+  if (scaled) {
+    StratumSummary summary(coster_, from, targets);
+    st.exact = for_each_outcome(from, n_out, j, [&](std::span<const int> survivors, double w) {
+      summary.add(coster_, survivors, w);
+    });
+    summary.finish();
+    st.outcomes = summary.outcomes();
+    st.summary.push_back(std::move(summary));
+    return st;
+  }
+  st.by_target.resize(model_->configs().size());
+  st.exact = for_each_outcome(from, n_out, j, [&](std::span<const int> survivors, double w) {
+    add_outcome(st, from, survivors, n_out, w, targets);
+  });
   return st;
+}
+
+TransitionTable::StratumCost TransitionTable::stratum_cost(const Stratum& st, int target) const {
+  if (st.summary.empty()) return st.by_target[target];
+  const StratumSummary::Cost c = st.summary.front().cost(coster_, target);
+  StratumCost out;
+  out.cost.expected_ms = c.expected_ms;
+  out.cost.probability = c.probability;
+  out.restart_probability = c.restart_probability;
+  return out;
 }
 
 TransitionEntry TransitionTable::compute(int n, Config from, int n_out, bool scaled) {
@@ -226,7 +255,7 @@ TransitionEntry TransitionTable::compute(int n, Config from, int n_out, bool sca
     e.exact = e.exact && st.exact;
     e.outcomes += st.outcomes;
     for (const int i : targets(index_of(from), scaled)) {
-      const StratumCost& sc = st.by_target[i];
+      const StratumCost sc = stratum_cost(st, i);
       double restart = 0.0;
       if (sc.restart_probability > 0.0)
         restart = sc.restart_probability *

@@ -64,7 +64,8 @@ std::optional<CheckpointSummary> ManifestKeeper::add(const ShardsSaved& saved) {
   m.tokens_seen = saved.step * cfg_.global_batch * cfg_.model.seq_len;
   m.seed = cfg_.seed;
   m.layout = {.dp = cfg_.dp, .pp = cfg_.pp, .workers = workers_};
-  CheckpointSummary summary{.step = saved.step};
+  CheckpointSummary summary;
+  summary.step = saved.step;
   for (const auto& stage : stages) {
     m.shards.insert(m.shards.end(), stage.shards.begin(), stage.shards.end());
     summary.stall_s = std::max(summary.stall_s, stage.stall_s);

@@ -1,7 +1,10 @@
 // Communicators from a layout (see groups.hpp).
 #include "parcae/runtime/groups.hpp"
 
+#include <algorithm>
 #include <atomic>
+
+#include "parcae/runtime/membership.hpp"
 
 namespace parcae::runtime {
 namespace {
@@ -32,9 +35,24 @@ void Groups::release() {
   placement_.reset();
 }
 
+void Groups::rebase(MPI_Comm living) {
+  // Leaked on purpose (see groups.hpp); no longer counted as held.
+  for (MPI_Comm* c : {&data_, &pipeline_, &active_}) {
+    if (*c != MPI_COMM_NULL) --alive_count;
+    *c = MPI_COMM_NULL;
+  }
+  placement_.reset();
+  living_ = living;
+}
+
 void Groups::regroup(const Layout& layout) {
   release();
-  barrier_within(world_, patience_, "regroup");
+  barrier_within(living_, patience_, "regroup");
+  // A rank that dies between the barrier and the splits would hang them: in
+  // a job that recovers, the splits have a deadline (then: requeue me).
+  std::optional<BlockingDeadline> deadline;
+  if (patience_.death_s > 0)
+    deadline.emplace(recovery_deadline_s(patience_.death_s), "a regroup's communicator splits");
   int rank = 0;
   MPI_Comm_rank(world_, &rank);
   placement_ = layout.placement_of(rank - first_worker_ + 1);
@@ -43,7 +61,7 @@ void Groups::regroup(const Layout& layout) {
   // Key = the rank's position in the replica-major order, so ranks in `active`
   // are ordered by (replica, stage) whatever their world ranks are.
   const int order = placement_ ? placement_->replica * layout.pp() + placement_->stage : 0;
-  active_ = split(world_, placement_ ? 0 : MPI_UNDEFINED, order);
+  active_ = split(living_, placement_ ? 0 : MPI_UNDEFINED, order);
   if (!placement_) return;
   pipeline_ = split(active_, placement_->replica, placement_->stage);
   data_ = split(active_, placement_->stage, placement_->replica);

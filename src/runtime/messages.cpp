@@ -31,6 +31,12 @@ const char* tag_name(Tag tag) {
       return "checkpoint request";
     case Tag::shards_saved:
       return "shards saved";
+    case Tag::abort_step:
+      return "abort step";
+    case Tag::survivor_report:
+      return "survivor report";
+    case Tag::survivors:
+      return "survivors";
   }
   return "unknown message";
 }
@@ -123,6 +129,16 @@ void decode(Decoder& d, MigrationReport& m) {
 }
 void encode(Encoder& e, const WaitingNotice& m) { e.put(m.waiting_for), e.put(m.waited_s); }
 void decode(Decoder& d, WaitingNotice& m) { d.get(m.waiting_for), d.get(m.waited_s); }
+void encode(Encoder& e, const AbortStep& m) { e.put(m.epoch), e.put(m.dead); }
+void decode(Decoder& d, AbortStep& m) { d.get(m.epoch), d.get(m.dead); }
+void encode(Encoder& e, const SurvivorReport& m) {
+  e.put(m.epoch), e.put(m.first_layer), e.put(m.end_layer), e.put(m.step);
+}
+void decode(Decoder& d, SurvivorReport& m) {
+  d.get(m.epoch), d.get(m.first_layer), d.get(m.end_layer), d.get(m.step);
+}
+void encode(Encoder& e, const Survivors& m) { e.put(m.epoch), e.put(m.ranks), e.put(m.step); }
+void decode(Decoder& d, Survivors& m) { d.get(m.epoch), d.get(m.ranks), d.get(m.step); }
 
 void encode(Encoder& e, const CheckpointRequest& m) { e.put(m.end); }
 void decode(Decoder& d, CheckpointRequest& m) { d.get(m.end); }
@@ -162,6 +178,7 @@ Bytes receive_bytes(int source, Tag tag, MPI_Comm comm, int* from,
     MPI_Iprobe(source, static_cast<int>(tag), comm, &ready, &status);
     if (ready) break;
     if (while_waiting && polls % 100 == 0) while_waiting();
+    if (polls % 4 == 0) keep_vigil();
     pause();
   }
   int count = 0;

@@ -75,10 +75,13 @@ void MpiCollective::allreduce_sum(std::span<const std::span<float>> buffers) {
 
 double MpiCollective::reduce(double value, MPI_Op op) {
   if (peers_.empty()) return value;
+  // The collective's own buffer, not the stack: a wait given up (a rank died)
+  // leaves the operation in flight, and MPI may still write into it.
+  scalar_ = value;
   MPI_Request request;
-  MPI_Iallreduce(MPI_IN_PLACE, &value, 1, MPI_DOUBLE, op, comm_, &request);
+  MPI_Iallreduce(MPI_IN_PLACE, &scalar_, 1, MPI_DOUBLE, op, comm_, &request);
   wait_politely(std::span(&request, 1), &patience_, peers_);
-  return value;
+  return scalar_;
 }
 
 double MpiCollective::sum(double value) { return reduce(value, MPI_SUM); }

@@ -24,9 +24,9 @@ StepRunner::StepRunner(const TrainConfig& cfg, const TrainData& data, compute::S
       // mean loss.
       dloss_(1.0f /
              (static_cast<float>(cfg.model.micro_batch) * cfg.model.seq_len * cfg.micro_batches())),
-      transport_(groups.pipeline(), Patience{cfg.stall_seconds}),
-      collective_(groups.data(), 1 << 20, Patience{cfg.stall_seconds}),
-      pipeline_group_(groups.pipeline(), 1 << 20, Patience{cfg.stall_seconds}),
+      transport_(groups.pipeline(), cfg.patience()),
+      collective_(groups.data(), 1 << 20, cfg.patience()),
+      pipeline_group_(groups.pipeline(), 1 << 20, cfg.patience()),
       executor_(stage, P_ > 1 ? &transport_ : nullptr, s_, P_, cfg.model.micro_batch,
                 cfg.model.seq_len) {}
 

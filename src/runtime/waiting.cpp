@@ -48,7 +48,27 @@ std::string rank_list(const std::vector<int>& ranks) {
   return out;
 }
 
+thread_local Vigil current_vigil;
+thread_local bool in_vigil = false;
+
 }  // namespace
+
+VigilScope::VigilScope(Vigil vigil) : previous_(std::move(current_vigil)) {
+  current_vigil = std::move(vigil);
+}
+VigilScope::~VigilScope() { current_vigil = std::move(previous_); }
+
+void keep_vigil() {
+  if (!current_vigil || in_vigil) return;
+  in_vigil = true;
+  try {
+    current_vigil();
+  } catch (...) {
+    in_vigil = false;
+    throw;
+  }
+  in_vigil = false;
+}
 
 void wait_politely(std::span<MPI_Request> requests, const Patience* patience,
                    const std::vector<int>& peers) {
@@ -64,6 +84,7 @@ void wait_politely(std::span<MPI_Request> requests, const Patience* patience,
       send_notice({peers, now - start}, patience->world);
       next_notice = now + patience->notice_s();
     }
+    if (now - start > 1e-3) keep_vigil();
     back_off(now - start);
   }
 }
@@ -112,6 +133,7 @@ void barrier_within(MPI_Comm comm, const Patience& patience, const std::string& 
                                std::to_string(static_cast<long>(patience.stall_s)) +
                                " s (a rank stopped, hung or was lost; --stall-seconds)");
     }
+    if (waited > 1e-3) keep_vigil();
     back_off(waited);
   }
 }
@@ -121,6 +143,7 @@ StallWatch::StallWatch(Patience patience) : patience_(patience) {}
 void StallWatch::heard(int rank) { ranks_[rank].last_heard = MPI_Wtime(); }
 
 void StallWatch::waited_on(int rank, int by, double when) {
+  if (std::find(gone_.begin(), gone_.end(), rank) != gone_.end()) return;
   Rank& r = ranks_[rank];
   when = std::max(when, r.last_heard);
   if (r.waited_since < r.last_heard) {  // a fresh suspicion
@@ -132,8 +155,12 @@ void StallWatch::waited_on(int rank, int by, double when) {
   if (std::find(r.waiters.begin(), r.waiters.end(), by) == r.waiters.end()) r.waiters.push_back(by);
 }
 
-void StallWatch::check(const std::vector<int>& waiting_for, double since) {
-  const double now = MPI_Wtime();
+void StallWatch::forget(int rank) {
+  ranks_.erase(rank);
+  if (std::find(gone_.begin(), gone_.end(), rank) == gone_.end()) gone_.push_back(rank);
+}
+
+void StallWatch::hear_notices(double now) {
   int ready = 0;
   MPI_Status status;
   while (true) {
@@ -145,6 +172,28 @@ void StallWatch::check(const std::vector<int>& waiting_for, double since) {
     heard(status.MPI_SOURCE);
     for (int peer : notice.waiting_for) waited_on(peer, status.MPI_SOURCE, now);
   }
+}
+
+std::vector<int> StallWatch::silent(double seconds, double now) {
+  std::vector<int> out;
+  for (const auto& [rank, r] : ranks_)
+    if (r.waited_since >= r.last_heard && r.waited_since > 0 && now - r.waited_since > seconds)
+      out.push_back(rank);
+  return out;
+}
+
+std::vector<int> StallWatch::silent_for(double seconds, const std::vector<int>& waiting_for,
+                                        double since) {
+  const double now = MPI_Wtime();
+  hear_notices(now);
+  if (now - since > patience_.notice_s())
+    for (int peer : waiting_for) waited_on(peer, 0, since);
+  return silent(seconds, now);
+}
+
+void StallWatch::check(const std::vector<int>& waiting_for, double since) {
+  const double now = MPI_Wtime();
+  hear_notices(now);
   if (now - since > patience_.notice_s())
     for (int peer : waiting_for) waited_on(peer, 0, since);
   for (auto& [rank, r] : ranks_) {

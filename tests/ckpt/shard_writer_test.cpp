@@ -48,6 +48,23 @@ TEST(ShardWriter, WritesACopyWhileTheCallerChangesItsOwn) {
   EXPECT_FALSE(writer.busy());
 }
 
+TEST(ShardWriter, OverlappedCopyIsTheStateAtSubmit) {
+  TempDir dir;
+  auto shards = stage(0, 6, 4);
+  const auto saved = shards;
+  ShardWriter writer;
+  writer.submit_overlapped(dir.path(), kTiny, shards);
+  EXPECT_GE(writer.wait_copied(), 0.0);  // before the next optimizer update
+  for (auto& s : shards) s.param.assign(s.param.size(), 7.0f);
+  const auto records = writer.wait();
+  ASSERT_EQ(records.size(), 6u);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    EXPECT_EQ(read_shard(dir.path(), kTiny, records[i]), saved[i]) << i;
+  }
+  const double waited = writer.wait_copied();  // nothing in flight: returns at once
+  EXPECT_EQ(waited, writer.copy_seconds());
+}
+
 TEST(ShardWriter, NextSubmitWaitsForThePrevious) {
   TempDir dir;
   ShardWriter writer;

@@ -20,12 +20,14 @@ constexpr int kWorkers = 8;
 const std::vector<double> kCosts = {1, 2, 2, 2, 2, 3};  // tiny: embedding, 4 blocks, head
 const std::vector<std::int64_t> kBytes = {400, 200, 200, 200, 200, 400};
 
-// Throughput grows with D and (less) with P; every D x P <= 8, P <= 6 runs.
-liveput::CostModel tiny_cost_model() {
+double grows_with_d(int dp, int pp) { return 10.0 * dp * std::pow(pp, 0.7); }
+
+// Throughput grows with D and (less) with P by default; every D x P <= 8, P <= 6 runs.
+liveput::CostModel tiny_cost_model(double (*samples_per_s)(int dp, int pp) = grows_with_d) {
   std::vector<liveput::ProfileRow> rows;
   for (int dp = 1; dp <= kWorkers; ++dp)
     for (int pp = 1; pp <= 6 && dp * pp <= kWorkers; ++pp)
-      rows.push_back({{dp, pp}, 100.0, 10.0 * dp * std::pow(pp, 0.7)});
+      rows.push_back({{dp, pp}, 100.0, samples_per_s(dp, pp)});
   liveput::CostConstants k;
   k.notice_s = 0;  // no evacuation: a stage that loses every replica rolls back
   k.build_layers = 4;
@@ -180,6 +182,84 @@ TEST(Controller, EvacuationKeepsDoomedRanksAsSources) {
   Controller lost(table2, nullptr, kCosts, kBytes, source, {Policy::reactive});
   lost.decide(0);
   EXPECT_EQ(lost.decide(1).plan.kind, Reconfiguration::rollback);
+}
+
+// A death is a preemption that no trace announced. Here 2 x 3 is best on six
+// or seven ranks, 2 x 2 on four or five.
+double two_by_three_best(int dp, int pp) {
+  if (dp == 2 && pp == 3) return 100;
+  if (dp == 2 && pp == 2) return 60;
+  return 10.0 * dp * pp;
+}
+
+// Every active rank of the current layout holds its stage, but the dead.
+Holdings survivors_of(const Controller& c, const std::vector<int>& dead) {
+  std::vector<bool> usable = c.holders();
+  for (int r : dead) usable[r - 1] = false;
+  return Holdings::of(*c.layout(), c.ranges(), usable);
+}
+
+const char* kSteadySeven = "0,add,a\n0,add,b\n0,add,c\n0,add,d\n0,add,e\n0,add,f\n0,add,g\n";
+
+TEST(Controller, ADeathWithASpareStepsTheSpareIn) {
+  const auto model = tiny_cost_model(two_by_three_best);
+  const auto source = AvailabilitySource::replay(scripted(kSteadySeven), 60.0, 7, 1);
+  liveput::TransitionTable table(model);
+  Controller c(table, nullptr, kCosts, kBytes, source, {Policy::reactive});
+  const Decision start = c.decide(0);
+  ASSERT_EQ(start.config, (Config{2, 3}));
+  const int victim = start.layout->rank_of(0, 1);
+  const Decision d = c.lose(0, {victim}, survivors_of(c, {victim}));
+  ASSERT_TRUE(d.training());
+  EXPECT_EQ(d.config, (Config{2, 3}));
+  EXPECT_EQ(d.plan.kind, Reconfiguration::inter_stage);
+  EXPECT_FALSE(d.layout->placement_of(victim).has_value());
+  const int partner = start.layout->rank_of(1, 1);
+  ASSERT_FALSE(d.plan.transfers.empty());
+  for (const auto& t : d.plan.transfers) EXPECT_EQ(t.from, partner);
+}
+
+TEST(Controller, ADeathWithoutASpareShrinksFromLiveReplicas) {
+  const auto model = tiny_cost_model(two_by_three_best);
+  const auto source = AvailabilitySource::replay(
+      scripted("0,add,a\n0,add,b\n0,add,c\n0,add,d\n0,add,e\n0,add,f\n"), 60.0, 6, 1);
+  liveput::TransitionTable table(model);
+  Controller c(table, nullptr, kCosts, kBytes, source, {Policy::reactive});
+  const Decision start = c.decide(0);
+  ASSERT_EQ(start.config, (Config{2, 3}));
+  const int victim = start.layout->rank_of(1, 2);
+  const Decision d = c.lose(0, {victim}, survivors_of(c, {victim}));
+  ASSERT_TRUE(d.training());
+  EXPECT_EQ(d.config, (Config{2, 2}));
+  EXPECT_EQ(d.plan.kind, Reconfiguration::pipeline);
+  EXPECT_TRUE(d.plan.lost_layers.empty());
+  EXPECT_FALSE(d.layout->placement_of(victim).has_value());
+  for (const auto& t : d.plan.transfers) EXPECT_NE(t.from, victim);
+}
+
+TEST(Controller, LosingEveryReplicaOfAStageRollsBackAndTheDeadNeverReturn) {
+  const auto model = tiny_cost_model(two_by_three_best);
+  // Seven instances; in interval 1 the trace preempts and re-allocates; in
+  // interval 2 it allocates the ranks that died (their instances are gone).
+  const auto source = AvailabilitySource::replay(
+      scripted(std::string(kSteadySeven) + "60000,remove,g\n120000,add,h\n120000,add,i\n"),
+      60.0, 7, 1);
+  liveput::TransitionTable table(model);
+  Controller c(table, nullptr, kCosts, kBytes, source, {Policy::reactive});
+  const Decision start = c.decide(0);
+  ASSERT_EQ(start.config, (Config{2, 3}));
+  const std::vector<int> dead = {start.layout->rank_of(0, 1), start.layout->rank_of(1, 1)};
+  const Decision d = c.lose(0, dead, survivors_of(c, dead));
+  ASSERT_TRUE(d.training());
+  EXPECT_EQ(d.plan.kind, Reconfiguration::rollback);
+  EXPECT_FALSE(d.plan.lost_layers.empty());
+  for (int interval = 1; interval <= 2; ++interval) {
+    const Decision later = c.decide(interval);
+    for (int r : dead) {
+      EXPECT_FALSE(later.training() && later.layout->placement_of(r)) << "interval " << interval;
+      EXPECT_EQ(std::count(later.event.allocated.begin(), later.event.allocated.end(), r), 0);
+    }
+  }
 }
 
 }  // namespace

@@ -19,21 +19,8 @@ run() {
     --policy parcae-oracle --look-ahead 1 --interval-steps 4 --timeline "$work/$name.timeline" \
     "$@" 2>"$work/stderr" || { cat "$work/stderr"; exit 1; }
   tail -3 "$work/stderr"
-  /usr/bin/env python3 - "$work/single.jsonl" "$work/$name.jsonl" <<'PY'
-import json, sys
-ref = {r["step"]: r["loss"] for r in map(json.loads, open(sys.argv[1])) if "loss" in r}
-got = [r for r in map(json.loads, open(sys.argv[2])) if "loss" in r]
-worst, bad = 0.0, 0
-for r in got:
-    rel = abs(r["loss"] - ref[r["step"]]) / abs(ref[r["step"]])
-    worst = max(worst, rel)
-    if rel > 1e-5:
-        bad += 1
-        print(f"step {r['step']}: single {ref[r['step']]} elastic {r['loss']} (rel {rel:.2e})")
-redone = len(got) - len({r["step"] for r in got})
-print(f"{len(got)} steps ({redone} redone after a rollback), worst relative difference {worst:.2e}")
-sys.exit(1 if bad or len(got) < 20 else 0)
-PY
+  /usr/bin/env python3 "$(dirname "$0")/losses_match.py" "$work/single.jsonl" "$work/$name.jsonl" \
+    --min-steps 20
 }
 kinds() { grep -o '"type":"[a-z-]*"' "$work/$1.timeline" | cut -d'"' -f4 | sort -u | tr '\n' ' '; }
 

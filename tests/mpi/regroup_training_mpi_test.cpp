@@ -28,7 +28,7 @@ std::vector<double> lone_losses(TrainConfig cfg, const TrainData& data) {
   cfg.dp = cfg.pp = 1;
   std::ostringstream out;
   ProgressLog log(cfg, out);
-  LocalReporter reporter(log);
+  LocalReporter reporter(log, cfg);
   Groups alone(MPI_COMM_SELF, /*first_worker_rank=*/0);
   run_worker(cfg, data, alone, reporter);
   std::vector<double> losses;

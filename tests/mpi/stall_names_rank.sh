@@ -5,22 +5,14 @@
 # waiting for it forever. Options after VICTIM replace the layout (--pp 3):
 # `--elastic ...` checks the elastic coordinator the same way.
 set -uo pipefail
+. "$(dirname "$0")/rank_pid.sh"
 parcae=$1; victim=$2; shift 2
 layout=${*:-"--pp 3"}
 out=$(mktemp); trap 'rm -f "$out"' EXIT
 "${MPIRUN:-mpirun}" -np 4 --oversubscribe "$parcae" train --model tiny --steps 100000 \
   --global-batch 4 --micro-batch 2 $layout --log-every 100000 --stall-seconds 3 >"$out" 2>&1 &
 job=$!
-pid=""
-for _ in $(seq 100); do  # the rank's process, once mpirun has started it
-  for child in $(pgrep -P "$job"); do
-    if tr '\0' '\n' < "/proc/$child/environ" 2>/dev/null | grep -qx "OMPI_COMM_WORLD_RANK=$victim"; then
-      pid=$child
-    fi
-  done
-  [ -n "$pid" ] && break
-  sleep 0.1
-done
+pid=$(rank_pid "$job" "$victim")
 [ -n "$pid" ] || { echo "no process for rank $victim"; kill "$job"; exit 1; }
 sleep 2  # into the training steps
 kill -STOP "$pid"

@@ -7,10 +7,17 @@ dir=$1; shift
 trap 'true' TERM USR1 USR2
 "$@" &
 child=$!
+# A wait that a trapped signal interrupted returns 128+N with the child alive:
+# wait again. Once the child is gone, a status over 128 may still be the
+# trap's: the next wait gives the child's own, if the first did not take it.
 while :; do
   wait "$child"; rc=$?
-  kill -0 "$child" 2>/dev/null || break
+  kill -0 "$child" 2>/dev/null && continue
+  if [ "$rc" -gt 128 ]; then
+    wait "$child" 2>/dev/null; again=$?
+    [ "$again" -ge 0 ] && [ "$again" -le 128 ] && rc=$again
+  fi
+  break
 done
-wait "$child" 2>/dev/null; rc=$?
 echo "$rc" >"$dir/rc.${OMPI_COMM_WORLD_RANK:-0}"
 exit "$rc"

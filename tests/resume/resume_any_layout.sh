@@ -31,4 +31,14 @@ resume 3x1 1e-6 4 --dp 3 --pp 1
 resume 1x1 1e-6 1
 resume 2x2-on-6-workers 0 7 --dp 2 --pp 2
 resume 2x1 0 3 --dp 2 --pp 1
+# Another model or seed: exit 2 naming what differs.
+refuse() {  # REGEX ARGS...
+  local regex=$1; shift
+  "$parcae" "$@" --resume "$saved" --run refused 2>refused.err; local rc=$?
+  [ "$rc" = 2 ] && grep -qE -- "$regex" refused.err ||
+    { echo "resume with $* exited $rc:"; cat refused.err; bad=1; }
+}
+refuse "channels" "${args[@]}" --channels 32
+other=("${args[@]}"); other[14]=8  # --seed 7 -> 8
+refuse "--seed 8 differs from the checkpoint's 7" "${other[@]}"
 exit $bad

@@ -10,3 +10,14 @@ set_tests_properties(mpi.train_resumes_into_any_layout PROPERTIES TIMEOUT 180)
 parcae_add_mpi_script_test(train_resumes_after_crash
   ${PARCAE_RESUME_TESTS}/crash_resume.sh $<TARGET_FILE:parcae>)
 set_tests_properties(mpi.train_resumes_after_crash PROPERTIES TIMEOUT 180)
+# Bad checkpoint options: exit 2 on every rank, the message once.
+set(PARCAE_REJECTS ${CMAKE_CURRENT_SOURCE_DIR}/mpi/rejects.sh)
+parcae_add_mpi_script_test(train_rejects_missing_resume ${PARCAE_REJECTS} $<TARGET_FILE:parcae> 3
+  "--resume /nonexistent/step-00000010: no such checkpoint folder" train --model tiny
+  --resume /nonexistent/step-00000010)
+parcae_add_mpi_script_test(train_rejects_run_with_slash ${PARCAE_REJECTS} $<TARGET_FILE:parcae> 3
+  "a/b" train --model tiny --run a/b --checkpoint-dir /tmp)
+parcae_add_mpi_script_test(train_rejects_checkpoint_every_zero ${PARCAE_REJECTS}
+  $<TARGET_FILE:parcae> 3 "--checkpoint-every: '0' is outside" train --model tiny --checkpoint-every 0)
+parcae_add_mpi_script_test(train_rejects_elastic_checkpoints ${PARCAE_REJECTS} $<TARGET_FILE:parcae> 3
+  "do not apply to an elastic run yet" train --model tiny --elastic --checkpoint-every 5)

@@ -38,9 +38,15 @@ finish() {
   [ "${3:-}" = any ] || [ "$rc" = "$1" ] || fail "mpirun exited $rc, not $1"
   for file in "$work"/rc.*; do
     [ -f "$file" ] || continue
-    [ "$(cat "$file")" = "$1" ] || fail "${file##*/} is $(cat "$file"), not $1"
-    seen=$((seen + 1))
+    case $(cat "$file") in
+      "$1") seen=$((seen + 1)) ;;
+      # The wrapper lost the status in its race with mpirun's teardown (its
+      # own SIGTERM trap's code, or none): not the rank's word.
+      -* | 143) ;;
+      *) fail "${file##*/} is $(cat "$file"), not $1" ;;
+    esac
   done
+  [ "${3:-}" = any ] || [ "$seen" -ge 1 ] || fail "no rank reported its code"
   [ "$(grep -c "as asked; exit 75" "$work/out")" = 1 ] || fail "the stop was not said once"
   local at; at=$(sed -n 's|.*stopped after step \([0-9]*\)/.*|\1|p' "$work/out")
   [ -n "$at" ] || fail "no step said"

@@ -33,7 +33,7 @@ TEST(Messages, ShardsSavedRoundTrips) {
   ShardsSaved m{.step = 99'999'999, .stage = 3, .shards = {}, .stall_s = 0.125, .write_s = 2.5};
   m.shards.push_back({.layer = 4, .file = "layer-0004.h5", .bytes = std::int64_t{1} << 33,
                       .step = 12, .datasets = {1, UINT64_MAX, 3}, .checksum = 0xfeedface12345678});
-  m.shards.push_back({.layer = 5, .file = "layer-0005.h5", .bytes = 7, .step = 0});
+  m.shards.push_back({.layer = 5, .file = "layer-0005.h5", .bytes = 7, .step = 0, .datasets = {}, .checksum = 0});
   expect_round_trip(m);
   expect_round_trip(ShardsSaved{});
 }
@@ -92,10 +92,20 @@ TEST(Messages, WaitingNoticeRoundTrips) {
   expect_round_trip(WaitingNotice{});
 }
 
+TEST(Messages, RecoveryMessagesRoundTrip) {
+  expect_round_trip(AbortStep{17, {2, 5}});
+  expect_round_trip(AbortStep{});
+  expect_round_trip(SurvivorReport{18, 3, 5, 41});
+  expect_round_trip(SurvivorReport{std::numeric_limits<std::int64_t>::max(), 0, 0, -1});
+  expect_round_trip(Survivors{19, {0, 1, 3, 4, 6}, 40});
+  expect_round_trip(Survivors{});
+}
+
 TEST(Messages, EveryKindHasItsOwnTag) {
   const Tag tags[] = {kTagOf<StepReport>,          kTagOf<EvalReport>,       kTagOf<Release>,
                       kTagOf<ProfileMeasurements>, kTagOf<AllreduceFigures>, kTagOf<WaitingNotice>,
-                      kTagOf<ControlMessage>,      kTagOf<MigrationReport>};
+                      kTagOf<ControlMessage>,      kTagOf<MigrationReport>,  kTagOf<AbortStep>,
+                      kTagOf<SurvivorReport>,      kTagOf<Survivors>};
   for (std::size_t i = 0; i < std::size(tags); ++i)
     for (std::size_t j = i + 1; j < std::size(tags); ++j) EXPECT_NE(tags[i], tags[j]);
 }

@@ -10,11 +10,15 @@
 //   /layer-0003/tensors/<name>   group per named tensor view (model::layer_spec),
 //                                attrs offset (in floats), shape (int64[])
 //
-// Written to a temporary name beside it, fsynced, renamed, the folder fsynced:
-// a crash leaves the old file or the new one, never a mixture. HDF5 never
+// Written to a temporary name beside it, fsynced and renamed: a crash leaves
+// the old file or the new one, never a mixture. The folder itself is fsynced
+// by write_manifest, before the manifest exists (once per checkpoint, not per
+// shard): a shard's name is durable by the time a manifest vouches for it. HDF5 never
 // prints its error stack; its failures become IoError (writing) or InputError
 // (reading), naming the file.
 #include <filesystem>
+#include <span>
+#include <vector>
 
 #include "parcae/ckpt/manifest.hpp"
 #include "parcae/model/config.hpp"
@@ -29,6 +33,12 @@ namespace fs = std::filesystem;
 // IoError when the file system refuses (read-only, full disk), naming the file.
 ShardRecord write_shard(const fs::path& step_dir, const model::GptConfig& cfg,
                         const model::Shard& shard);
+
+// The same for several shards (a stage's): every file is written and its
+// writeback started before any is fsynced, so the disk works on one shard
+// while the next is hashed. Records in the order of `shards`.
+std::vector<ShardRecord> write_shards(const fs::path& step_dir, const model::GptConfig& cfg,
+                                      std::span<const model::Shard> shards);
 
 // Reads the shard `record` names and checks it against the model and the
 // record: an HDF5 file of the right size, the group, the three float32

@@ -32,17 +32,32 @@ class ShardWriter {
   // into `step_dir`. Returns once the copy is done.
   void submit(const fs::path& step_dir, const model::GptConfig& cfg,
               std::span<const model::Shard> shards);
+  // The same, with the copy itself on the writer's thread too, so it can
+  // overlap the next step's forward and backward, which only read the state:
+  // returns at once, and the caller must leave `shards` unchanged (and alive)
+  // until wait_copied() returns, i.e. call it before the next optimizer update.
+  void submit_overlapped(const fs::path& step_dir, const model::GptConfig& cfg,
+                         std::span<const model::Shard> shards);
+  // Blocks until the copy of the last submit_overlapped is done (rethrowing its
+  // error) and returns the seconds waited: that checkpoint's stall, also
+  // what copy_seconds() says then. 0 at once when nothing is being copied.
+  double wait_copied();
+
   // The records of the last submission once all its files are written, in
   // the order submitted; rethrows its error (IoError, ...). Empty when nothing
   // was submitted since the last wait().
   std::vector<ShardRecord> wait();
   // True while a submission is being written (wait() would block).
   bool busy() const;
-  // Seconds the last submit() spent copying: the caller's stall.
+  // Seconds the last submit() spent copying, or the last wait_copied()
+  // waited: the caller's stall.
   double copy_seconds() const { return copy_seconds_; }
 
  private:
+  void copy_in(std::span<const model::Shard> shards, bool all_threads);
+
   std::vector<model::Shard> copies_;
+  std::future<void> copied_;
   std::future<std::vector<ShardRecord>> pending_;
   double copy_seconds_ = 0;
 };

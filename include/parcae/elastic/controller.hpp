@@ -66,6 +66,15 @@ class Controller {
 
   // The decision for interval k (k = 0, 1, ... in turn).
   Decision decide(int k);
+  // The decision after worker processes died during interval k (a preemption
+  // without notice that no trace announced): `holdings` are the survivors'
+  // usable state (what they hold at the step the job goes on from). The
+  // configuration goes on when the survivors still fill it, else the best
+  // one that fits; the plan migrates from live replicas (intra-stage,
+  // inter-stage, pipeline) when every layer still has one, and is a rollback
+  // otherwise. Dead ranks never come back: later trace events for them are
+  // dropped.
+  Decision lose(int k, const std::vector<int>& dead, const Holdings& holdings);
   // Migration time still to serve after the interval (an overrun spills into
   // the next one, as in the simulator's accounting).
   void set_pending_ms(double pending_ms) { state_.pending_ms = pending_ms; }
@@ -80,6 +89,8 @@ class Controller {
  private:
   liveput::Config choose(int k, const trace::Interval& now);
   std::vector<StageRange> ranges_for(int pp) const;
+  // The layout, plan and books for `target` from `holdings` (decide and lose).
+  void carry_out(Decision& d, liveput::Config target, const Holdings& holdings);
 
   liveput::TransitionTable& table_;
   const liveput::Forecaster* forecaster_;
@@ -89,6 +100,7 @@ class Controller {
   ControllerOptions options_;
   std::vector<bool> alive_;        // index = rank - 1
   std::vector<bool> holds_state_;  // index = rank - 1
+  std::vector<bool> dead_;         // index = rank - 1: the process died (never back)
   std::optional<runtime::Layout> layout_;
   std::vector<StageRange> ranges_;
   bool trained_ = false;  // some state exists (or existed: a loss is a rollback)

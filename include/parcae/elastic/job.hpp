@@ -54,6 +54,11 @@ struct ElasticConfig {
   std::string profile_path;     // a throughput table instead of measuring the job
   std::string timeline_path;    // JSON Lines: one record per interval and reconfiguration
   int measure_repeats = 3;
+  // Survive worker processes that really die (`mpirun --enable-recovery`;
+  // runtime/membership.hpp): a rank silent for death_s is taken for dead and
+  // the job goes on with the survivors. Off: a death fails the job (a stall).
+  bool recovery = false;
+  double death_s = 5.0;
 };
 
 // Checks the elastic options against each other and the job (InputError
@@ -65,6 +70,7 @@ struct ElasticSummary {
   int intervals = 0;
   int reconfigurations = 0;
   int rollbacks = 0;
+  int deaths = 0;  // worker processes lost (and recovered from)
   double train_s = 0, migrate_s = 0, rolled_back_s = 0, idle_s = 0;
   double predicted_samples = 0;            // the simulator on the same trace and cost model
   std::vector<runtime::StepReport> steps;  // every step trained, redone ones included

@@ -33,11 +33,14 @@ struct ExchangeStats {
 // the plan asks this rank for a layer it does not hold. With `patience`, a
 // rank that waits sends waiting notices naming its partners, so a partner
 // that stopped is named by the coordinator's stall watch instead of hanging
-// the job.
+// the job. `epoch` (the decision's) keeps the messages of a migration given up
+// when a rank died (the wait's vigil threw; the requests and their buffers
+// are leaked in flight, so `held` must outlive them too) apart from later ones.
 std::vector<model::Shard> exchange_shards(MPI_Comm comm, const MigrationPlan& plan,
                                           std::span<const model::Shard> held,
                                           const model::GptConfig& cfg,
                                           ExchangeStats* stats = nullptr,
-                                          const runtime::Patience* patience = nullptr);
+                                          const runtime::Patience* patience = nullptr,
+                                          std::int64_t epoch = 0);
 
 }  // namespace parcae::elastic

@@ -14,8 +14,18 @@
 // Then it trains the steps the message asks for, exactly as the fixed-layout
 // trainer does (runtime::StepRunner). A message of the same epoch only asks
 // for more steps.
+//
+// In a job that recovers from dead ranks (cfg.death_seconds > 0), every wait
+// also watches for the coordinator's AbortStep: the worker gives up whatever
+// it waits on (runtime::StepAborted), copies its shards out of the stage, and
+// leaks the runner, stage and communicators of the broken epoch (operations
+// on them stay in flight, and MPI may still write into their buffers). It
+// reports what it holds (SurvivorReport), builds the survivors' communicator
+// when told who they are (Survivors), keeps only state at the step the job
+// goes on from, and obeys the next decision with those shards.
 #include <mpi.h>
 
+#include <memory>
 #include <optional>
 
 #include "parcae/compute/stage.hpp"
@@ -41,6 +51,9 @@ class ElasticWorker {
   void train(const runtime::ControlMessage& message);
   std::vector<model::Shard> held_shards() const;
   void lose_state();
+  runtime::ControlMessage next_decision();
+  void watch_for_abort();  // the vigil: throws StepAborted when told
+  void recover(const runtime::AbortStep& abort);
 
   const runtime::TrainConfig& cfg_;
   const runtime::TrainData& data_;
@@ -48,10 +61,12 @@ class ElasticWorker {
   int rank_ = 0;
   runtime::Groups groups_;
   runtime::MpiReporter reporter_;
-  std::optional<compute::Stage> stage_;
-  std::optional<runtime::StepRunner> runner_;  // rebuilt on every regroup
+  std::unique_ptr<compute::Stage> stage_;
+  std::unique_ptr<runtime::StepRunner> runner_;  // rebuilt on every regroup
   std::int64_t epoch_ = -1;
   runtime::ControlMessage last_;  // the last decision carried out
+  std::int64_t aborted_ = -1;     // the epoch of the last abort (older messages are stale)
+  std::vector<model::Shard> kept_;  // state copied out of an aborted stage
 };
 
 }  // namespace parcae::elastic

@@ -66,6 +66,17 @@ class MigrationCoster {
     return kind == RestartKind::add ? targets_[target].restart_add : targets_[target].restart_remove;
   }
 
+  // The re-partition transfer of a pipeline migration from old_pp stages of
+  // `replicas` replicas (survivors per stage) to new_pp stages, in ms, without
+  // the broadcast and the restart.
+  double repartition_transfer_ms(int old_pp, int new_pp, std::span<const int> survivors,
+                                 int replicas);
+  // Per target of model().configs(): the broadcast of a pipeline migration,
+  // the intra-stage move, the rollback.
+  double broadcast_ms(std::size_t target) const { return targets_[target].broadcast; }
+  double intra_ms(std::size_t target) const { return targets_[target].intra; }
+  double rollback_ms(std::size_t target) const { return targets_[target].rollback; }
+
   // Starting from nothing (no live state): restart + broadcast of the largest stage.
   MigrationCost start_cost(Config target) const;
 
@@ -82,13 +93,12 @@ class MigrationCoster {
     std::vector<int> choice;          // old stage each new stage takes, all alive (-1: none)
     std::vector<double> choice_missing;  // its missing parameters
     double missing_all_alive = 0.0;
+    double transfer_all_alive_ms = 0.0;  // its p2p time
     int replicas = 0;  // D the baseline was computed for
   };
   const Repartition& repartition(int old_pp, int new_pp, int replicas);
   double greedy_missing(const Repartition& plan, int new_pp, std::span<const int> survivors,
                         std::vector<int>* used);
-  double repartition_missing_params(int old_pp, int new_pp, std::span<const int> survivors,
-                                    int replicas);
 
   // Per target of model().configs(): the constant parts of its costs.
   struct TargetCosts {

@@ -25,6 +25,7 @@
 
 #include "parcae/liveput/cost_model.hpp"
 #include "parcae/liveput/migration_cost.hpp"
+#include "parcae/liveput/stratum_summary.hpp"
 #include "parcae/liveput/target_pruning.hpp"
 
 namespace parcae::liveput {
@@ -94,8 +95,11 @@ class TransitionTable {
     TransitionCost cost;
     double restart_probability = 0.0;
   };
+  // Exact targets: one sum per target. Scaled: a StratumSummary, and an
+  // exactly summed one serves every n_out.
   struct Stratum {
     std::vector<StratumCost> by_target;
+    std::vector<StratumSummary> summary;  // empty or one
     bool exact = true;
     long outcomes = 0;
   };
@@ -103,6 +107,11 @@ class TransitionTable {
   Stratum compute_stratum(Config from, int n_out, int j, bool scaled);
   void add_outcome(Stratum& st, Config from, std::span<const int> survivors, int n_out,
                    double weight, std::span<const int> targets);
+  // Calls add(survivors, weight) for every loss vector of j grid instances,
+  // or for `samples` seeded draws of them; returns whether it was exact.
+  template <class Add>
+  bool for_each_outcome(Config from, int n_out, int j, Add&& add);
+  StratumCost stratum_cost(const Stratum& st, int target) const;
 
   const CostModel* model_;
   TransitionOptions options_;

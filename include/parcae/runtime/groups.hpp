@@ -23,15 +23,22 @@ class Groups {
   // naming what it waited for after patience.stall_s: MPI_Comm_split itself
   // would wait forever for a rank that stopped.
   explicit Groups(MPI_Comm world, int first_worker_rank = 1, Patience patience = {})
-      : world_(world), first_worker_(first_worker_rank), patience_(patience) {
+      : world_(world), living_(world), first_worker_(first_worker_rank), patience_(patience) {
     patience_.world = world;
   }
   ~Groups();
   Groups(const Groups&) = delete;
   Groups& operator=(const Groups&) = delete;
 
-  // Collective over the world communicator: every rank calls it with the same layout.
+  // Collective over the living communicator (the world until rebase): every
+  // rank of it calls it with the same layout.
   void regroup(const Layout& layout);
+
+  // After a rank died: the communicators of the broken epoch are dropped
+  // without being freed (freeing is collective, and operations given up on
+  // them may still be in flight), and later regroups run over `living` (the
+  // survivors' communicator; membership.hpp). World ranks keep their roles.
+  void rebase(MPI_Comm living);
 
   // Worker ranks of the world (all but the coordinator, or the lone process).
   int workers() const;
@@ -53,6 +60,7 @@ class Groups {
   void release();
 
   MPI_Comm world_;
+  MPI_Comm living_;  // collectives run over it: the world, or the survivors
   int first_worker_;
   Patience patience_;
   std::optional<Placement> placement_;

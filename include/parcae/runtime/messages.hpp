@@ -39,6 +39,9 @@ enum class Tag : int {
   waiting_notice = 9008,        // a worker waiting long -> coordinator (waiting.hpp)
   checkpoint_request = 9020,    // a rank that heard a signal but does not train -> first worker
   shards_saved = 9021,          // the first replica of each stage -> coordinator, per checkpoint
+  abort_step = 9030,            // recovery: coordinator -> every living worker, a rank died
+  survivor_report = 9031,       // recovery: every living worker -> coordinator, what it holds
+  survivors = 9032,             // recovery: coordinator -> every survivor, who goes on, from where
 };
 
 const char* tag_name(Tag tag);
@@ -166,8 +169,41 @@ struct ShardsSaved {
   bool operator==(const ShardsSaved&) const = default;
 };
 
+// Recovery from a dead worker (runtime/membership.hpp, elastic/worker.hpp): the
+// coordinator found `dead` silent past --death-seconds; every living worker
+// gives up what it waits on and reports.
+struct AbortStep {
+  std::int64_t epoch = 0;  // the recovery's epoch (a control message's epoch space)
+  std::vector<int> dead;   // every world rank lost so far
+  bool operator==(const AbortStep&) const = default;
+};
+
+// What a survivor still holds after an abort: layers [first_layer, end_layer)
+// trained through `step` optimizer steps (end_layer = first_layer = 0: nothing).
+struct SurvivorReport {
+  std::int64_t epoch = 0;
+  int first_layer = 0, end_layer = 0;
+  std::int64_t step = 0;
+  bool operator==(const SurvivorReport&) const = default;
+};
+
+// The survivors (world ranks, ascending, rank 0 first) build their
+// communicator; state at `step` steps is what goes on (other state is dropped).
+struct Survivors {
+  std::int64_t epoch = 0;
+  std::vector<int> ranks;
+  std::int64_t step = 0;
+  bool operator==(const Survivors&) const = default;
+};
+
 template <typename M>
 inline constexpr Tag kTagOf = M::no_tag_declared_for_this_type;
+template <>
+inline constexpr Tag kTagOf<AbortStep> = Tag::abort_step;
+template <>
+inline constexpr Tag kTagOf<SurvivorReport> = Tag::survivor_report;
+template <>
+inline constexpr Tag kTagOf<Survivors> = Tag::survivors;
 template <>
 inline constexpr Tag kTagOf<StepReport> = Tag::step_report;
 template <>
@@ -302,6 +338,12 @@ void encode(Encoder& e, const ckpt::ShardRecord& m);
 void decode(Decoder& d, ckpt::ShardRecord& m);
 void encode(Encoder& e, const ShardsSaved& m);
 void decode(Decoder& d, ShardsSaved& m);
+void encode(Encoder& e, const AbortStep& m);
+void decode(Decoder& d, AbortStep& m);
+void encode(Encoder& e, const SurvivorReport& m);
+void decode(Decoder& d, SurvivorReport& m);
+void encode(Encoder& e, const Survivors& m);
+void decode(Decoder& d, Survivors& m);
 
 template <typename M>
 Bytes encode_message(const M& message) {

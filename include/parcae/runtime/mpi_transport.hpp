@@ -46,6 +46,7 @@ class MpiCollective final : public Collective {
   std::size_t bucket_floats_;
   Patience patience_;
   std::vector<int> peers_;  // world ranks of the other members
+  double scalar_ = 0;       // reduce's buffer (see reduce)
 };
 
 }  // namespace parcae::runtime

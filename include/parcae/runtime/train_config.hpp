@@ -10,6 +10,7 @@
 #include "parcae/kernels/adamw.hpp"
 #include "parcae/model/config.hpp"
 #include "parcae/runtime/lr_schedule.hpp"
+#include "parcae/runtime/waiting.hpp"
 
 namespace parcae::runtime {
 
@@ -56,6 +57,13 @@ struct TrainConfig {
   // A rank that makes no progress for this long fails the job (waiting.hpp):
   // generous, far above any step's computation between two messages.
   double stall_seconds = 600;
+  // > 0: an elastic job that recovers from dead ranks (--recovery) takes a
+  // rank silent this long for dead (runtime/membership.hpp); 0: a death is a stall.
+  double death_seconds = 0;
+  // The waits' patience: the world, the stall and death deadlines.
+  Patience patience(MPI_Comm world = MPI_COMM_WORLD) const {
+    return Patience{stall_seconds, world, death_seconds};
+  }
   std::string metrics_path;
   // Per-layer cost to balance pipeline stages by (measured forward + backward);
   // empty = estimated from the model's shape (forward FLOPs per token).

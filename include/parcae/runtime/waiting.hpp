@@ -18,6 +18,7 @@
 // behind; waits for the coordinator's release (a parked rank) have no deadline.
 #include <mpi.h>
 
+#include <functional>
 #include <map>
 #include <span>
 #include <string>
@@ -28,10 +29,37 @@ namespace parcae::runtime {
 struct Patience {
   double stall_s = 600;  // no progress for this long: the job fails
   MPI_Comm world = MPI_COMM_WORLD;
-  // A waiting rank reports every notice_s: well inside stall_s, so a live
-  // rank that waits is always heard before it could be taken for stalled.
-  double notice_s() const { return stall_s / 4 < 5 ? stall_s / 4 : 5; }
+  // > 0: a job that recovers from dead ranks (membership.hpp) takes a rank
+  // silent this long for dead, so waiting ranks must be heard well within it.
+  double death_s = 0;
+  // A waiting rank reports every notice_s: well inside stall_s (and death_s),
+  // so a live rank that waits is always heard before it could be taken for
+  // stalled (or dead).
+  double notice_s() const {
+    double s = stall_s / 4 < 5 ? stall_s / 4 : 5;
+    if (death_s > 0 && death_s / 4 < s) s = death_s / 4;
+    return s;
+  }
 };
+
+// A check that every polite wait of this thread runs about every few
+// milliseconds (wait_politely, barrier_within, receive_bytes): it may throw to
+// give up the wait (a worker told that a rank died leaves whatever it waits on;
+// see membership.hpp). The requests given up are left in flight, so their
+// buffers must outlive them. A vigil does not run inside itself.
+using Vigil = std::function<void()>;
+class VigilScope {
+ public:
+  explicit VigilScope(Vigil vigil);
+  ~VigilScope();
+  VigilScope(const VigilScope&) = delete;
+  VigilScope& operator=(const VigilScope&) = delete;
+
+ private:
+  Vigil previous_;
+};
+// Runs this thread's vigil, if any (the wait loops call it).
+void keep_vigil();
 
 // Waits for all of `requests` politely; when `patience` is given, tells the
 // coordinator which world ranks (`peers`) it waits for, as described above.
@@ -60,8 +88,17 @@ class StallWatch {
   // naming a stalled rank, if one is. `waiting_for`: the ranks the
   // coordinator itself is waiting for, and since when (seconds of MPI_Wtime).
   void check(const std::vector<int>& waiting_for, double since);
+  // The same, without throwing: the ranks someone has waited for during
+  // `seconds` and that have not been heard from since (a job that recovers
+  // takes them for dead), ascending.
+  std::vector<int> silent_for(double seconds, const std::vector<int>& waiting_for, double since);
+  // A rank that has died: never suspected again (late notices may still name it).
+  void forget(int rank);
 
  private:
+  void hear_notices(double now);
+  std::vector<int> silent(double seconds, double now);
+  std::vector<int> gone_;
   struct Rank {
     double last_heard = 0;
     double waited_since = -1;  // first notice naming it after it was last heard
