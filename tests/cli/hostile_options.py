@@ -26,6 +26,7 @@ import os
 import re
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
@@ -55,6 +56,8 @@ BASE = {
     "bench pipeline": ["--model", "tiny"],
     "bench migrate": ["--models", "tiny"],
     "bench decode": ["--model", "tiny", "--tokens", "8", "--lengths", "2"],
+    "sample": ["--checkpoint", "{CKPT}", "--tokens", "4"],
+    "ckpt import-llmc": ["{LLMC}", "--out", "{OUT}/imported"],
     "bench ckpt": ["--models", "tiny", "--repeats", "1", "--dir", "{OUT}"],
     "ckpt init": ["--model", "tiny", "--checkpoint-dir", "{OUT}/ck"],
     "data prepare": ["--text", "{TEXT}", "--out", "{OUT}/d.bin"],
@@ -123,7 +126,7 @@ def discover(parcae, env):
         rc, text = help_of([name])
         subs = commands_in(text)
         if not subs:  # trace and data list their actions in a usage line
-            m = re.search(r"parcae %s ([a-z|]+)" % name, text)
+            m = re.search(r"parcae %s ([a-z][a-z|-]*)" % name, text)  # import-llmc: a hyphen
             if m and "|" in m.group(1):
                 subs = m.group(1).split("|")
             elif m and not options_in(text):
@@ -189,6 +192,17 @@ class Fixtures:
         self.tokens = os.path.join(f, "tokens.bin")
         subprocess.run([parcae, "data", "prepare", "--text", self.text, "--out", self.tokens],
                        check=True, env=env, stdout=subprocess.DEVNULL)
+        # A tiny model's checkpoint (a run folder) for `sample` to read.
+        subprocess.run([parcae, "ckpt", "init", "--model", "tiny", "--checkpoint-dir", f,
+                        "--run", "ckpt"], check=True, env=env, stdout=subprocess.DEVNULL)
+        self.checkpoint = os.path.join(f, "ckpt")
+        # llm.c GPT-2 weights (header magic 20240326, version 3) of a model of V 64, T 8, L 1, C 4.
+        self.llmc = os.path.join(f, "gpt2_llmc.bin")
+        T, V, L, C, Vp = 8, 64, 1, 4, 128
+        floats = Vp * C + T * C + L * (13 * C + 12 * C * C) + 2 * C
+        with open(self.llmc, "wb") as w:
+            w.write(struct.pack("<256i", 20240326, 3, T, V, L, 1, C, Vp, *([0] * 248)))
+            w.write(struct.pack("<%df" % floats, *([0.01] * floats)))
         self.empty = os.path.join(f, "empty.csv")
         self._write(self.empty, "")
         self.garbage = os.path.join(f, "garbage.csv")
@@ -212,7 +226,8 @@ class Fixtures:
                 .replace("{TOKENS}", self.tokens).replace("{DIR}", self.dir)
                 .replace("{MISSING_DIR}", self.missing_dir).replace("{MISSING}", self.missing)
                 .replace("{EMPTY}", self.empty).replace("{GARBAGE}", self.garbage)
-                .replace("{BOM_TRACE}", self.bom_trace))
+                .replace("{BOM_TRACE}", self.bom_trace).replace("{CKPT}", self.checkpoint)
+                .replace("{LLMC}", self.llmc))
 
 
 def tree_hashes(root):
