@@ -171,9 +171,11 @@ std::optional<Job> setup(int argc, char** argv, MpiJob& job) {
   j.cfg = config_from(vm);
   j.cfg.validate(job.size == 1 ? 1 : job.size - 1);
   j.elastic = elastic_config_from(vm);
-  if (j.elastic && !j.cfg.checkpoints.dir.empty()) {
-    throw InputError("--checkpoint-dir, --run, --resume and the checkpoint options do not apply "
-                     "to an elastic run yet");
+  if (j.elastic && (vm.count("resume") || vm.count("checkpoint-seconds") ||
+                    vm["checkpoint-sync"].as<bool>())) {
+    throw InputError("--resume, --checkpoint-seconds and --checkpoint-sync do not apply to an "
+                     "elastic run yet (it checkpoints every --checkpoint-every steps, "
+                     "synchronously, for its rollbacks)");
   }
   if (j.elastic) elastic::validate(*j.elastic, j.cfg, job.size - 1);
   // With checkpoints on, a signal from now on is a request the steps answer

@@ -10,6 +10,7 @@
 
 #include "parcae/elastic/control.hpp"
 #include "parcae/elastic/job.hpp"
+#include "parcae/elastic/elastic_checkpoints.hpp"
 #include "parcae/elastic/live_costs.hpp"
 #include "parcae/elastic/worker.hpp"
 #include "parcae/error.hpp"
@@ -143,6 +144,7 @@ class Coordinator {
   void drain_stale_reports(int rank);
   double collect_migration(std::int64_t epoch);
   void collect_steps(const runtime::Layout& layout, std::int64_t first, int steps);
+  void collect_checkpoint(const runtime::Layout& layout, std::int64_t steps_done);
   void record(const nlohmann::json& j) {
     if (timeline_) timeline_->write(j.dump() + "\n");
   }
@@ -172,6 +174,7 @@ class Coordinator {
   std::vector<int> dead_;  // worker ranks whose process died, ascending
   ControlMessage last_;  // the last decision sent
   std::int64_t epoch_ = 0, step_ = 0;
+  std::int64_t checkpointed_ = 0;  // steps done at the newest complete checkpoint (0: none)
   ElasticSummary summary_;
   std::vector<double> step_seconds_;  // wall time of each step done, by step
   StoreSpeed store_;                  // what a checkpoint save or load costs
@@ -235,7 +238,26 @@ void Coordinator::collect_steps(const runtime::Layout& layout, std::int64_t firs
         runtime::merge(eval, receive_watched<runtime::EvalReport>(source, {source}));
       log_.eval(eval);
     }
+    if (checkpoint_due(cfg_, step + 1)) collect_checkpoint(layout, step + 1);
   }
+}
+
+// Every stage's first replica reports its shards of the checkpoint after
+// `steps_done` steps; then the manifest makes it complete.
+void Coordinator::collect_checkpoint(const runtime::Layout& layout, std::int64_t steps_done) {
+  std::vector<runtime::ShardsSaved> stages;
+  for (int s = 0; s < layout.pp(); ++s) {
+    const int writer = layout.rank_of(0, s);
+    stages.push_back(receive_watched<runtime::ShardsSaved>(writer, {writer}));
+    if (stages.back().step != steps_done) {
+      throw std::logic_error("elastic: rank " + std::to_string(writer) + " saved step " +
+                             std::to_string(stages.back().step) + ", not " +
+                             std::to_string(steps_done));
+    }
+  }
+  complete_checkpoint(cfg_, layout.dp(), layout.pp(), workers_, stages);
+  checkpointed_ = steps_done;
+  record({{"event", "checkpoint"}, {"step", steps_done}, {"dp", layout.dp()}, {"pp", layout.pp()}});
 }
 
 // The interval's body, again after each recovery.
@@ -252,9 +274,11 @@ Coordinator::Outcome Coordinator::carry_out(int k, Decision d, Clock::time_point
 Coordinator::Outcome Coordinator::attempt(const Decision& d, Clock::time_point started) {
   Outcome o{d};
   if (d.plan.kind == Reconfiguration::rollback) {
-    // No checkpoint to go back to (yet): the redone steps start from the seed.
-    for (std::int64_t s = 0; s < step_; ++s) o.rolled_back_s += step_seconds_.at(s);
-    step_ = 0;
+    // Back to the newest complete checkpoint (none yet: the seed); the steps
+    // after it are redone.
+    const std::int64_t back_to = std::min(checkpointed_, step_);
+    for (std::int64_t s = back_to; s < step_; ++s) o.rolled_back_s += step_seconds_.at(s);
+    step_ = back_to;
   }
   const std::int64_t epoch = epoch_++;
   ControlMessage m;
@@ -265,7 +289,9 @@ Coordinator::Outcome Coordinator::attempt(const Decision& d, Clock::time_point s
                   ? static_cast<int>(std::min<std::int64_t>(e_.interval_steps, cfg_.steps - step_))
                   : 1;
     m = control_message(d, epoch, workers_, step_, o.steps);
-    if (d.plan.kind == Reconfiguration::rollback) m.state = ControlMessage::State::fresh;
+    if (d.plan.kind == Reconfiguration::rollback) {
+      m.state = step_ > 0 ? ControlMessage::State::checkpoint : ControlMessage::State::fresh;
+    }
   }
   tell_workers(m);
   // Collective over the living ranks (rank 0 takes no place), unless nobody moves.
@@ -294,7 +320,7 @@ Coordinator::Outcome Coordinator::attempt(const Decision& d, Clock::time_point s
 // their tags, so once its survivor report is in, so is all of this.
 void Coordinator::drain_stale_reports(int rank) {
   for (const auto tag : {runtime::Tag::step_report, runtime::Tag::eval_report,
-                         runtime::Tag::migration_report}) {
+                         runtime::Tag::migration_report, runtime::Tag::shards_saved}) {
     int ready = 1;
     while (true) {
       MPI_Iprobe(rank, static_cast<int>(tag), world_, &ready, MPI_STATUS_IGNORE);

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "parcae/elastic/control.hpp"
+#include "parcae/elastic/elastic_checkpoints.hpp"
 #include "parcae/elastic/shard_exchange.hpp"
 #include "parcae/runtime/membership.hpp"
 
@@ -183,7 +184,11 @@ void ElasticWorker::reconfigure(const ControlMessage& m) {
                              " placed in epoch " + std::to_string(m.epoch));
     }
     const model::StageRange range = ranges_of(m)[placement->stage];
-    if (m.state == ControlMessage::State::fresh) {
+    if (m.state == ControlMessage::State::checkpoint) {
+      stage_.reset();
+      stage_ = std::make_unique<compute::Stage>(
+          cfg_.model, load_layers(cfg_, m.first_step, range.first_layer, range.end_layer));
+    } else if (m.state == ControlMessage::State::fresh) {
       stage_.reset();
       stage_ = std::make_unique<compute::Stage>(cfg_.model, range.first_layer, range.end_layer,
                                                 cfg_.seed);
@@ -220,6 +225,10 @@ void ElasticWorker::train(const ControlMessage& m) {
   if (!runner_) return;
   for (std::int64_t step = m.first_step; step < m.first_step + m.steps; ++step) {
     runner_->run(static_cast<int>(step), reporter_);
+    const auto& placement = groups_.placement();
+    if (checkpoint_due(cfg_, step + 1) && placement && placement->replica == 0) {
+      runtime::send(save_stage(cfg_, *stage_, placement->stage, step + 1), 0, world_);
+    }
   }
 }
 

@@ -112,7 +112,7 @@ void decode(Decoder& d, ControlMessage& m) {
   d.get(m.pp), d.get(m.placements), d.get(m.stage_starts), d.get(m.preempted), d.get(m.allocated);
   d.get(evacuate), d.get(m.moves), d.get(state);
   d.get(m.first_step), d.get(m.steps);
-  if (state < 0 || state > static_cast<int>(ControlMessage::State::fresh))
+  if (state < 0 || state > static_cast<int>(ControlMessage::State::checkpoint))
     throw std::runtime_error("control message: unknown state " + std::to_string(state));
   m.finish = finish != 0;
   m.evacuate = evacuate != 0;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # elastic_matches_single.sh PARCAE DATA_DIR: the central test of the elastic
 # loop. A scripted trace on 8 workers forces every kind of reconfiguration
-# (start, intra-stage, grow, inter-stage, pipeline, rollback); the tiny
+# (start, intra-stage, grow, inter-stage, pipeline, rollback, from the seed
+# and from a checkpoint); the tiny
 # model's every step (the redone ones after the rollback included) must equal
 # the undisturbed single process's within 1e-5 relative, because the global
 # batch and data order never depend on D, P or a reconfiguration.
@@ -30,6 +31,14 @@ run lost
 for kind in start intra-stage grow inter-stage pipeline rollback; do
   grep -q "\"type\":\"$kind\"" "$work/lost.timeline" || { echo "no $kind reconfiguration: $(kinds lost)"; exit 1; }
 done
+# With checkpoints every 6 steps the rollback goes back to the newest complete
+# one (step 18, written by the 2 x 2 then in place) instead of the seed: only
+# the 2 steps after it are redone, with the same losses.
+redone=$(run checkpointed --checkpoint-dir "$work/ckpt" --checkpoint-every 6 | tee /dev/stderr)
+grep -q '"type":"rollback"' "$work/checkpointed.timeline" || { echo "no rollback with checkpoints"; exit 1; }
+grep -q "(2 redone after a rollback)" <<<"$redone" || { echo "expected 2 steps redone from the checkpoint of step 18"; exit 1; }
+[ -f "$work/ckpt/default/step-00000018/manifest.json" ] || { echo "no complete checkpoint of step 18"; exit 1; }
+"$parcae" ckpt verify "$work/ckpt/default" >/dev/null || { echo "ckpt verify failed on the elastic run's checkpoints"; exit 1; }
 # With a notice the doomed ranks evacuate their shards first: no rollback.
 run notice --notice-seconds 60
 if grep -q '"type":"rollback"' "$work/notice.timeline"; then echo "rolled back despite the notice"; exit 1; fi

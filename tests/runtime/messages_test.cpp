@@ -71,6 +71,8 @@ TEST(Messages, ControlMessageRoundTrips) {
   m.first_step = 123456789012;
   m.steps = 5;
   expect_round_trip(m);
+  m.state = ControlMessage::State::checkpoint;
+  expect_round_trip(m);
   ControlMessage done;
   done.finish = true;
   expect_round_trip(done);

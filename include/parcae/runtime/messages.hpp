@@ -125,6 +125,7 @@ struct ControlMessage {
   enum class State : int {
     kept = 0,   // every position's layers are kept or moved from live holders
     fresh = 1,  // initialised from the seed (nothing trained yet, or lost with no checkpoint)
+    checkpoint = 2,  // rolled back: every stage reads its layers from the checkpoint of first_step
   };
   std::int64_t epoch = 0;
   int interval = 0;
