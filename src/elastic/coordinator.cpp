@@ -4,6 +4,7 @@
 #include <climits>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <thread>
@@ -11,6 +12,7 @@
 #include "parcae/elastic/control.hpp"
 #include "parcae/elastic/job.hpp"
 #include "parcae/elastic/elastic_checkpoints.hpp"
+#include "parcae/runtime/checkpoint_writing.hpp"
 #include "parcae/elastic/live_costs.hpp"
 #include "parcae/elastic/worker.hpp"
 #include "parcae/error.hpp"
@@ -578,7 +580,11 @@ ElasticSummary run_elastic_job(const runtime::TrainConfig& cfg, const ElasticCon
     // A failed operation with a dead peer returns instead of aborting every rank.
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
   }
-  const LiveCosts costs = measure_live_costs(MPI_COMM_WORLD, job, e.measure_repeats);
+  // The store's speed is measured where this run's checkpoints go (the
+  // system's temporary folder when it writes none).
+  const auto store_root = job.checkpoints.dir.empty() ? std::filesystem::temp_directory_path()
+                                                      : runtime::checkpoint_run_dir(job);
+  const LiveCosts costs = measure_live_costs(MPI_COMM_WORLD, job, e.measure_repeats, store_root);
   if (rank != 0) {
     ElasticWorker(job, data, MPI_COMM_WORLD).run();
     return {};
