@@ -23,8 +23,7 @@ scancel --batch --signal=USR1 "$job"  # what --signal=B:USR1@120 sends
 for _ in $(seq 100); do [ "$(slurm_job_field "$job" Restarts)" = 1 ] && break; sleep 0.1; done
 [ "$(slurm_job_field "$job" Restarts)" = 1 ] || fail "not requeued after exit 75"
 [ "$(grep -c ': SIGUSR2' "$log")" = 4 ] || fail "USR2 did not reach every rank"
-scontrol update jobid="$job" StartTime=now
-slurm_wait_job "$job" RUNNING 30 || fail "the requeued job never ran again"
+slurm_release_requeued "$job" 30 || fail "the requeued job never ran again"
 for _ in $(seq 100); do grep -q "rank 0: .*(restart 1)" "$log" && break; sleep 0.1; done
 grep -q "rank 0: train --model tiny --resume auto (restart 1)" "$log" || fail "the rerun did not resume"
 scancel "$job"

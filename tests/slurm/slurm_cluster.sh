@@ -208,3 +208,24 @@ slurm_wait_job() {
   scontrol show job "$job" >&2 || true
   return 1
 }
+
+# slurm_release_requeued JOBID SECONDS: a requeued job is held ~2 minutes
+# (Reason=BeginTime) once it is back to PENDING; `StartTime=now` sent before
+# then (while the requeue is still being carried out) is overwritten by the
+# hold. So: wait until it is held, release it, and wait until it runs again
+# (or has already run to its end).
+slurm_release_requeued() {
+  local job=$1 seconds=$2 state= reason=
+  for _ in $(seq $((seconds * 10))); do
+    state=$(slurm_job_field "$job" JobState)
+    reason=$(slurm_job_field "$job" Reason)
+    case $state in RUNNING | COMPLETING | COMPLETED) return 0 ;; esac  # it ran again
+    if [ "$state" = PENDING ] && [ "$reason" = BeginTime ]; then
+      scontrol update jobid="$job" StartTime=now 2>/dev/null || true
+    fi
+    sleep 0.1
+  done
+  echo "requeued job $job is $state ($reason), not RUNNING, after $seconds s" >&2
+  scontrol show job "$job" >&2 || true
+  return 1
+}
