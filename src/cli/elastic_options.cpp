@@ -27,7 +27,7 @@ void add_elastic_options(po::options_description& o) {
        "each interval lasts this many seconds of wall clock (a real replay)")
       ("policy", po::value<std::string>()->default_value("parcae"),
        "parcae | parcae-oracle | reactive (the throughput-best configuration on every change, "
-       "charged as a checkpoint-restart: the baseline)")
+       "each change a real checkpoint save + load through --checkpoint-dir: the baseline)")
       ("predictor", po::value<std::string>(), "availability predictor (default: the default one)")
       ("look-ahead", number(closed(1, 64))->default_value(d.look_ahead),
        "intervals the optimizer plans over")
@@ -36,8 +36,8 @@ void add_elastic_options(po::options_description& o) {
       ("notice-seconds", number(closed(0.0, 3600.0))->default_value(d.notice_s),
        "preemption notice: > 0 lets a doomed rank send its shards before it goes")
       ("migration", po::value<std::string>()->default_value("live"),
-       "live | hdf5 (decisions charge every move as a checkpoint save + load at the store's "
-       "measured speed; the shards still move rank to rank)")
+       "live | hdf5 (every change that moves state is a real checkpoint save + load through "
+       "--checkpoint-dir instead of rank-to-rank transfers, and decisions are charged so)")
       ("profile", po::value<std::string>()->value_name("FILE"),
        "throughput table instead of measuring the job (dp,pp,iteration_ms,samples_per_s)")
       ("timeline", po::value<std::string>()->value_name("OUT"),

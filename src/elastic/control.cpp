@@ -35,9 +35,16 @@ ControlMessage control_message(const Decision& d, std::int64_t epoch, int worker
   }
   for (const auto& r : d.ranges) m.stage_starts.push_back(r.first_layer);
   m.stage_starts.push_back(d.ranges.back().end_layer);
-  for (const auto& t : d.plan.transfers) m.moves.push_back({t.layer, t.from, t.to, t.bytes});
   m.state = d.plan.kind == Reconfiguration::start ? ControlMessage::State::fresh
                                                   : ControlMessage::State::kept;
+  if (d.via_checkpoint) {
+    // Nothing moves rank to rank: the holders save, every stage loads.
+    m.state = ControlMessage::State::through_store;
+    for (const auto& w : d.store_writes)
+      m.saves.push_back({w.rank, w.layers.first_layer, w.layers.end_layer});
+  } else {
+    for (const auto& t : d.plan.transfers) m.moves.push_back({t.layer, t.from, t.to, t.bytes});
+  }
   m.first_step = first_step;
   m.steps = steps;
   return m;

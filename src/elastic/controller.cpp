@@ -2,6 +2,7 @@
 #include "parcae/elastic/controller.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "parcae/elastic/layout_planner.hpp"
 #include "parcae/error.hpp"
@@ -140,7 +141,17 @@ void Controller::carry_out(Decision& d, liveput::Config target, const Holdings& 
   if (trained_) previous = Previous{layout_ ? &*layout_ : &next, ranges_};
   d.plan = plan_migration(holdings, previous, next, d.ranges, layer_bytes_);
   const bool moves = !d.plan.transfers.empty();
-  d.via_checkpoint = moves && (options_.through_checkpoint || options_.policy == Policy::reactive);
+  // The reactive baseline restarts from a checkpoint on every change, as
+  // Varuna's job morphing does; --migration hdf5 only where state moves.
+  const bool changes = d.plan.kind != Reconfiguration::none &&
+                       d.plan.kind != Reconfiguration::start &&
+                       d.plan.kind != Reconfiguration::rollback;
+  d.via_checkpoint = (moves && options_.through_checkpoint) ||
+                     (changes && options_.policy == Policy::reactive);
+  if (d.via_checkpoint) {
+    d.store_writes = plan_store_writes(holdings, d.ranges.back().end_layer);
+    if (d.store_writes.empty()) throw std::logic_error("controller: moves planned from no holder");
+  }
   d.layout = next;
 
   layout_ = next;

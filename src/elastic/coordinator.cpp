@@ -147,6 +147,7 @@ class Coordinator {
   double collect_migration(std::int64_t epoch);
   void collect_steps(const runtime::Layout& layout, std::int64_t first, int steps);
   void collect_checkpoint(const runtime::Layout& layout, std::int64_t steps_done);
+  void collect_store_checkpoint(const ControlMessage& m);
   void record(const nlohmann::json& j) {
     if (timeline_) timeline_->write(j.dump() + "\n");
   }
@@ -262,6 +263,27 @@ void Coordinator::collect_checkpoint(const runtime::Layout& layout, std::int64_t
   record({{"event", "checkpoint"}, {"step", steps_done}, {"dp", layout.dp()}, {"pp", layout.pp()}});
 }
 
+// A change through the store: the savers named in `m` report their parts of
+// the checkpoint of the current step; the manifest makes it complete before
+// rank 0 enters the regroup, so every worker, which loads only after the
+// regroup, finds it whole.
+void Coordinator::collect_store_checkpoint(const ControlMessage& m) {
+  std::vector<runtime::ShardsSaved> parts;
+  for (const auto& save : m.saves) {
+    parts.push_back(receive_watched<runtime::ShardsSaved>(save.rank, {save.rank}));
+    if (parts.back().step != m.first_step) {
+      throw std::logic_error("elastic: rank " + std::to_string(save.rank) + " saved step " +
+                             std::to_string(parts.back().step) + " for a change at step " +
+                             std::to_string(m.first_step));
+    }
+  }
+  complete_checkpoint(cfg_, std::max(1, last_.dp), static_cast<int>(parts.size()), workers_,
+                      parts);
+  checkpointed_ = m.first_step;
+  record({{"event", "checkpoint"}, {"step", m.first_step}, {"for", "reconfiguration"},
+          {"parts", parts.size()}});
+}
+
 // The interval's body, again after each recovery.
 Coordinator::Outcome Coordinator::carry_out(int k, Decision d, Clock::time_point started) {
   while (true) {
@@ -294,8 +316,13 @@ Coordinator::Outcome Coordinator::attempt(const Decision& d, Clock::time_point s
     if (d.plan.kind == Reconfiguration::rollback) {
       m.state = step_ > 0 ? ControlMessage::State::checkpoint : ControlMessage::State::fresh;
     }
+    // The newest complete checkpoint holds this very state: load it, save nothing.
+    if (m.state == ControlMessage::State::through_store && checkpointed_ == step_ && step_ > 0)
+      m.saves.clear();
   }
   tell_workers(m);
+  if (m.state == ControlMessage::State::through_store && !m.saves.empty())
+    collect_store_checkpoint(m);
   // Collective over the living ranks (rank 0 takes no place), unless nobody moves.
   if (!keeps_layout(last_, m)) groups_.regroup(layout_of(m));
   last_ = m;
@@ -567,7 +594,11 @@ void validate(const ElasticConfig& e, const runtime::TrainConfig& cfg, int worke
   if (!e.predictor.empty()) predict::make_predictor(e.predictor, {e.history, workers});
   if (!e.profile_path.empty()) liveput::read_profile_file(e.profile_path);
   make_source(e, workers);  // a bad trace fails here, on every rank, before any message
-  (void)cfg;
+  if ((e.policy == Policy::reactive || e.hdf5_migration) && cfg.checkpoints.dir.empty()) {
+    throw InputError(std::string(e.hdf5_migration ? "--migration hdf5" : "--policy reactive") +
+                     " moves state through the checkpoint store on every change: give "
+                     "--checkpoint-dir (a folder every rank can read and write)");
+  }
 }
 
 ElasticSummary run_elastic_job(const runtime::TrainConfig& cfg, const ElasticConfig& e,

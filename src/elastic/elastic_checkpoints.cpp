@@ -1,6 +1,7 @@
 // Checkpoints of an elastic run (see elastic_checkpoints.hpp).
 #include "parcae/elastic/elastic_checkpoints.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "parcae/ckpt/checkpoint.hpp"
@@ -16,19 +17,46 @@ bool checkpoint_due(const runtime::TrainConfig& cfg, std::int64_t steps_done) {
   return !cfg.checkpoints.dir.empty() && every > 0 && steps_done > 0 && steps_done % every == 0;
 }
 
-runtime::ShardsSaved save_stage(const runtime::TrainConfig& cfg, const compute::Stage& stage,
-                                int stage_index, std::int64_t steps_done) {
+namespace {
+
+// Layers [first, end), each from `shard_of(l)`, into the step folder of
+// `steps_done`, synchronously (training waits for all of it), as part `part`.
+template <typename ShardOf>
+runtime::ShardsSaved write_layers(const runtime::TrainConfig& cfg, int first, int end, int part,
+                                  std::int64_t steps_done, ShardOf shard_of) {
   util::Stopwatch watch;
   const auto dir = ckpt::step_dir(runtime::checkpoint_run_dir(cfg), steps_done);
   runtime::ShardsSaved saved;
   saved.step = steps_done;
-  saved.stage = stage_index;
-  for (int l = stage.first_layer(); l < stage.end_layer(); ++l) {
-    saved.shards.push_back(ckpt::write_shard(dir, cfg.model, stage.copy_shard(l)));
+  saved.stage = part;
+  for (int l = first; l < end; ++l) {
+    saved.shards.push_back(ckpt::write_shard(dir, cfg.model, shard_of(l)));
   }
   saved.write_s = watch.seconds();
-  saved.stall_s = saved.write_s;  // synchronous: training waited for all of it
+  saved.stall_s = saved.write_s;
   return saved;
+}
+
+}  // namespace
+
+runtime::ShardsSaved save_stage(const runtime::TrainConfig& cfg, const compute::Stage& stage,
+                                int stage_index, std::int64_t steps_done) {
+  return write_layers(cfg, stage.first_layer(), stage.end_layer(), stage_index, steps_done,
+                      [&](int l) { return stage.copy_shard(l); });
+}
+
+runtime::ShardsSaved save_held_layers(const runtime::TrainConfig& cfg,
+                                      const std::vector<model::Shard>& held, int first, int end,
+                                      int part, std::int64_t steps_done) {
+  return write_layers(cfg, first, end, part, steps_done, [&](int l) -> const model::Shard& {
+    const auto it = std::find_if(held.begin(), held.end(),
+                                 [&](const model::Shard& s) { return s.layer == l; });
+    if (it == held.end()) {
+      throw std::logic_error("elastic: asked to save layer " + std::to_string(l) +
+                             ", which this rank does not hold");
+    }
+    return *it;
+  });
 }
 
 void complete_checkpoint(const runtime::TrainConfig& cfg, int dp, int pp, int workers,

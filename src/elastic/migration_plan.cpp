@@ -142,4 +142,19 @@ MigrationPlan plan_migration(const Holdings& holdings, const std::optional<Previ
   return plan;
 }
 
+std::vector<StoreWrite> plan_store_writes(const Holdings& holdings, int layers) {
+  std::vector<StoreWrite> writes;
+  for (int l = 0; l < layers; ++l) {
+    const auto holders = holdings.holders(l);
+    if (holders.empty()) return {};
+    if (!writes.empty() && writes.back().rank == holders.front() &&
+        writes.back().layers.end_layer == l) {
+      ++writes.back().layers.end_layer;
+    } else {
+      writes.push_back({holders.front(), StageRange{l, l + 1}});
+    }
+  }
+  return writes;
+}
+
 }  // namespace parcae::elastic

@@ -160,6 +160,15 @@ void ElasticWorker::reconfigure(const ControlMessage& m) {
   const bool named =
       std::any_of(plan.transfers.begin(), plan.transfers.end(),
                   [&](const Transfer& t) { return t.from == rank_ || t.to == rank_; });
+  // Through the store: this rank's part of the current state goes to disk
+  // before the regroup, which rank 0 joins only once the checkpoint is whole.
+  for (std::size_t part = 0; part < m.saves.size(); ++part) {
+    const auto& save = m.saves[part];
+    if (save.rank != rank_) continue;
+    runtime::send(save_held_layers(cfg_, held, save.first_layer, save.end_layer,
+                                   static_cast<int>(part), m.first_step),
+                  0, world_);
+  }
   try {
     if (named)
       received =
@@ -184,7 +193,8 @@ void ElasticWorker::reconfigure(const ControlMessage& m) {
                              " placed in epoch " + std::to_string(m.epoch));
     }
     const model::StageRange range = ranges_of(m)[placement->stage];
-    if (m.state == ControlMessage::State::checkpoint) {
+    if (m.state == ControlMessage::State::checkpoint ||
+        m.state == ControlMessage::State::through_store) {
       stage_.reset();
       stage_ = std::make_unique<compute::Stage>(
           cfg_.model, load_layers(cfg_, m.first_step, range.first_layer, range.end_layer));

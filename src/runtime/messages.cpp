@@ -99,11 +99,16 @@ void decode(Decoder& d, ShardMove& m) {
   d.get(m.layer), d.get(m.from), d.get(m.to), d.get(m.bytes);
 }
 
+void encode(Encoder& e, const StoreSave& m) {
+  e.put(m.rank), e.put(m.first_layer), e.put(m.end_layer);
+}
+void decode(Decoder& d, StoreSave& m) { d.get(m.rank), d.get(m.first_layer), d.get(m.end_layer); }
+
 void encode(Encoder& e, const ControlMessage& m) {
   e.put(m.epoch), e.put(m.interval), e.put(static_cast<std::uint8_t>(m.finish)), e.put(m.dp);
   e.put(m.pp), e.put(m.placements), e.put(m.stage_starts), e.put(m.preempted), e.put(m.allocated);
   e.put(static_cast<std::uint8_t>(m.evacuate)), e.put(m.moves), e.put(static_cast<int>(m.state));
-  e.put(m.first_step), e.put(m.steps);
+  e.put(m.saves), e.put(m.first_step), e.put(m.steps);
 }
 void decode(Decoder& d, ControlMessage& m) {
   std::uint8_t finish = 0, evacuate = 0;
@@ -111,8 +116,8 @@ void decode(Decoder& d, ControlMessage& m) {
   d.get(m.epoch), d.get(m.interval), d.get(finish), d.get(m.dp);
   d.get(m.pp), d.get(m.placements), d.get(m.stage_starts), d.get(m.preempted), d.get(m.allocated);
   d.get(evacuate), d.get(m.moves), d.get(state);
-  d.get(m.first_step), d.get(m.steps);
-  if (state < 0 || state > static_cast<int>(ControlMessage::State::checkpoint))
+  d.get(m.saves), d.get(m.first_step), d.get(m.steps);
+  if (state < 0 || state > static_cast<int>(ControlMessage::State::through_store))
     throw std::runtime_error("control message: unknown state " + std::to_string(state));
   m.finish = finish != 0;
   m.evacuate = evacuate != 0;

@@ -132,6 +132,10 @@ TEST(Controller, ScriptedEventsForceEachKind) {
   const Decision d1 = c.decide(1);
   EXPECT_EQ(d1.config, (Config{5, 1}));
   EXPECT_EQ(d1.plan.kind, Reconfiguration::intra_stage);  // the survivors regroup
+  EXPECT_TRUE(d1.via_checkpoint);  // reactive restarts from the store on every change
+  // ... saved by the lowest survivor, which holds every layer (1 x P = 1).
+  ASSERT_EQ(d1.store_writes.size(), 1u);
+  EXPECT_EQ(d1.store_writes[0].rank, 1);
   const Decision d2 = c.decide(2);
   EXPECT_EQ(d2.config, (Config{7, 1}));
   EXPECT_EQ(d2.plan.kind, Reconfiguration::grow);
@@ -140,6 +144,8 @@ TEST(Controller, ScriptedEventsForceEachKind) {
   const Decision d3 = c.decide(3);
   EXPECT_EQ(d3.config, (Config{5, 1}));
   EXPECT_EQ(d3.plan.kind, Reconfiguration::intra_stage);
+  ASSERT_EQ(d3.store_writes.size(), 1u);
+  EXPECT_EQ(d3.store_writes[0].rank, 3);  // ranks 1 and 2 are gone
 }
 
 TEST(Controller, LosingEveryHolderOfALayerRollsBack) {

@@ -178,5 +178,57 @@ TEST(PlanMigration, SourcesShareTheLoad) {
   EXPECT_LE(hi->second - lo->second, 100);  // within one embedding-sized shard
 }
 
+// A change through the store saves every layer exactly once, each from a live
+// holder, in layer order, or nothing when some layer has no holder left.
+TEST(PlanStoreWrites, EveryPreemptionSubsetOfJobsUpToEightWorkers) {
+  long checked = 0, empty = 0;
+  for (int workers = 1; workers <= 8; ++workers) {
+    for (const Config from : configs_up_to(workers)) {
+      const Layout old = Layout::dense(workers, from.dp, from.pp);
+      const auto old_ranges = even_ranges(from.pp);
+      const int layers = old_ranges.back().end_layer;
+      for (unsigned mask = 0; mask < (1u << workers); ++mask) {
+        std::vector<bool> alive(workers);
+        for (int w = 0; w < workers; ++w) alive[w] = !(mask >> w & 1u);
+        const Holdings h = Holdings::of(old, old_ranges, alive);
+        const auto writes = plan_store_writes(h, layers);
+        bool lost = false;
+        for (int l = 0; l < layers; ++l) lost = lost || h.holders(l).empty();
+        ++checked;
+        if (lost) {
+          EXPECT_TRUE(writes.empty()) << workers << " workers, mask " << mask;
+          ++empty;
+          continue;
+        }
+        int next = 0;
+        for (const auto& w : writes) {
+          ASSERT_EQ(w.layers.first_layer, next) << workers << " workers, mask " << mask;
+          ASSERT_GT(w.layers.end_layer, w.layers.first_layer);
+          for (int l = w.layers.first_layer; l < w.layers.end_layer; ++l) {
+            ASSERT_TRUE(h.holds(w.rank, l)) << "rank " << w.rank << " saves layer " << l;
+            EXPECT_EQ(w.rank, h.holders(l).front()) << "layer " << l << ": not its lowest holder";
+          }
+          next = w.layers.end_layer;
+        }
+        EXPECT_EQ(next, layers);
+      }
+    }
+  }
+  EXPECT_GT(checked, 1000);
+  EXPECT_GT(empty, 0);
+}
+
+// One write per holder's run of layers: a 2 x 2 job whose replica 0 lost its
+// first stage saves stage 0 from the other replica, stage 1 from replica 0.
+TEST(PlanStoreWrites, ConsecutiveLayersOfOneHolderAreOneWrite) {
+  const Layout old = Layout::dense(4, 2, 2);
+  const auto ranges = even_ranges(2);
+  const Holdings h = Holdings::of(old, ranges, {false, true, true, true});
+  const auto writes = plan_store_writes(h, ranges.back().end_layer);
+  ASSERT_EQ(writes.size(), 2u);
+  EXPECT_EQ(writes[0], (StoreWrite{old.rank_of(1, 0), ranges[0]}));
+  EXPECT_EQ(writes[1], (StoreWrite{old.rank_of(0, 1), ranges[1]}));
+}
+
 }  // namespace
 }  // namespace parcae::elastic

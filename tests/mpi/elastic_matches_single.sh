@@ -17,7 +17,7 @@ run() {
   local name=$1; shift
   "${MPIRUN:-mpirun}" -np 9 --oversubscribe "$parcae" "${args[@]}" --metrics "$work/$name.jsonl" \
     --trace "$data/every_kind.csv" --profile "$data/every_kind_profile.csv" \
-    --policy parcae-oracle --look-ahead 1 --interval-steps 4 --timeline "$work/$name.timeline" \
+    --policy "${policy:-parcae-oracle}" --look-ahead 1 --interval-steps 4 --timeline "$work/$name.timeline" \
     "$@" 2>"$work/stderr" || { cat "$work/stderr"; exit 1; }
   tail -3 "$work/stderr"
   /usr/bin/env python3 "$(dirname "$0")/losses_match.py" "$work/single.jsonl" "$work/$name.jsonl" \
@@ -42,4 +42,12 @@ grep -q "(2 redone after a rollback)" <<<"$redone" || { echo "expected 2 steps r
 # With a notice the doomed ranks evacuate their shards first: no rollback.
 run notice --notice-seconds 60
 if grep -q '"type":"rollback"' "$work/notice.timeline"; then echo "rolled back despite the notice"; exit 1; fi
-echo "kinds without notice: $(kinds lost); with notice: $(kinds notice)"
+# Through the store (--migration hdf5): every change is a real checkpoint
+# save and load instead of rank-to-rank transfers, with the same losses.
+run store --migration hdf5 --checkpoint-dir "$work/store"
+grep -q '"for":"reconfiguration"' "$work/store.timeline" || { echo "no change went through the store"; exit 1; }
+"$parcae" ckpt verify "$work/store/default" >/dev/null || { echo "ckpt verify failed on the store's checkpoints"; exit 1; }
+# The reactive baseline (Varuna's job morphing) goes the same way on its own decisions.
+policy=reactive run reactive --checkpoint-dir "$work/reactive"
+grep -q '"for":"reconfiguration"' "$work/reactive.timeline" || { echo "reactive changed nothing through the store"; exit 1; }
+echo "kinds without notice: $(kinds lost); with notice: $(kinds notice); reactive: $(kinds reactive)"

@@ -73,6 +73,9 @@ TEST(Messages, ControlMessageRoundTrips) {
   expect_round_trip(m);
   m.state = ControlMessage::State::checkpoint;
   expect_round_trip(m);
+  m.state = ControlMessage::State::through_store;
+  m.saves = {{2, 0, 3}, {6, 3, 6}};
+  expect_round_trip(m);
   ControlMessage done;
   done.finish = true;
   expect_round_trip(done);

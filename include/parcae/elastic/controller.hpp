@@ -45,6 +45,8 @@ struct Decision {
   // The holders save a checkpoint of the current state before the change and
   // the new layout loads it (through_checkpoint or reactive, when state moves).
   bool via_checkpoint = false;
+  // Then: who saves which layers of the current state (plan_store_writes).
+  std::vector<StoreWrite> store_writes;
   // The interval's preempted ranks send their shards before their state goes
   // (ControllerOptions::evacuate): the plan may read them.
   bool evacuate = false;

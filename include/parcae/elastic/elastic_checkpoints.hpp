@@ -24,6 +24,13 @@ bool checkpoint_due(const runtime::TrainConfig& cfg, std::int64_t steps_done);
 runtime::ShardsSaved save_stage(const runtime::TrainConfig& cfg, const compute::Stage& stage,
                                 int stage_index, std::int64_t steps_done);
 
+// Writes layers [first, end) of `held` (the rank's live shards, any order)
+// into the step folder of `steps_done` as part `part` of a checkpoint that a
+// change goes through the store by (ControlMessage::State::through_store).
+runtime::ShardsSaved save_held_layers(const runtime::TrainConfig& cfg,
+                                      const std::vector<model::Shard>& held, int first, int end,
+                                      int part, std::int64_t steps_done);
+
 // Rank 0, once every stage of a D x P layout reported: the manifest, then
 // pruning to the newest --keep-checkpoints.
 void complete_checkpoint(const runtime::TrainConfig& cfg, int dp, int pp, int workers,

@@ -80,4 +80,18 @@ MigrationPlan plan_migration(const Holdings& holdings, const std::optional<Previ
                              const Layout& next, std::span<const StageRange> next_ranges,
                              std::span<const std::int64_t> layer_bytes);
 
+// A checkpoint of the live state, for a change that goes through the store
+// (--policy reactive, --migration hdf5): `rank` saves `layers`.
+struct StoreWrite {
+  int rank = 0;
+  StageRange layers;
+  bool operator==(const StoreWrite&) const = default;
+};
+
+// Who saves what so that every one of the model's `layers` is written once:
+// each layer by its lowest live holder, a holder's consecutive layers in one
+// write, in layer order. Empty when some layer has no live holder (that is a
+// rollback: the state is gone, nothing can save it).
+std::vector<StoreWrite> plan_store_writes(const Holdings& holdings, int layers);
+
 }  // namespace parcae::elastic

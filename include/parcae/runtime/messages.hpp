@@ -117,6 +117,14 @@ struct ShardMove {
   bool operator==(const ShardMove&) const = default;
 };
 
+// Layers [first_layer, end_layer) that world rank `rank` saves to the
+// checkpoint store, as the `stage`-th part of the checkpoint a change goes
+// through (ControlMessage::State::through_store).
+struct StoreSave {
+  int rank = 0, first_layer = 0, end_layer = 0;
+  bool operator==(const StoreSave&) const = default;
+};
+
 // The elastic coordinator's decision for an interval (elastic/control.hpp
 // builds it): the layout, the layers of each stage, who lost state, the shard
 // moves, and the steps to train. A message that repeats the last epoch only
@@ -126,6 +134,11 @@ struct ControlMessage {
     kept = 0,   // every position's layers are kept or moved from live holders
     fresh = 1,  // initialised from the seed (nothing trained yet, or lost with no checkpoint)
     checkpoint = 2,  // rolled back: every stage reads its layers from the checkpoint of first_step
+    // The change goes through the store (--policy reactive, --migration hdf5):
+    // the ranks in `saves` write the current state as the checkpoint of
+    // first_step (none: that checkpoint exists already), then every stage
+    // reads its layers from it, as after a rollback but with nothing redone.
+    through_store = 3,
   };
   std::int64_t epoch = 0;
   int interval = 0;
@@ -138,6 +151,7 @@ struct ControlMessage {
   bool evacuate = false;          // preempted ranks still send their shards first
   std::vector<ShardMove> moves;
   State state = State::kept;
+  std::vector<StoreSave> saves;  // through_store: who writes which layers
   std::int64_t first_step = 0;
   int steps = 0;
   bool operator==(const ControlMessage&) const = default;
@@ -327,6 +341,8 @@ void encode(Encoder& e, const AllreduceFigures& m);
 void decode(Decoder& d, AllreduceFigures& m);
 void encode(Encoder& e, const ShardMove& m);
 void decode(Decoder& d, ShardMove& m);
+void encode(Encoder& e, const StoreSave& m);
+void decode(Decoder& d, StoreSave& m);
 void encode(Encoder& e, const ControlMessage& m);
 void decode(Decoder& d, ControlMessage& m);
 void encode(Encoder& e, const MigrationReport& m);
