@@ -159,7 +159,7 @@ std::optional<Job> setup(int argc, char** argv, MpiJob& job) {
   po::options_description options("parcae train options");
   add_options(options);
   po::variables_map vm;
-  if (!parse_command_line_on_rank(job.rank, argc, argv,
+  if (!parse_command_line_on_rank(job.speaks() ? 0 : 1, argc, argv,
                                   "usage: [mpirun -np 1+D*P] parcae train [--model small] "
                                   "[--data FILE.bin] [--dp D --pp P] ...\n"
                                   "Trains a GPT model; rank 0 coordinates, ranks 1.. train "
@@ -169,7 +169,10 @@ std::optional<Job> setup(int argc, char** argv, MpiJob& job) {
   }
   Job j;
   j.cfg = config_from(vm);
-  j.cfg.validate(job.size == 1 ? 1 : job.size - 1);
+  // A joiner checks the options as one worker: the job that spawned it
+  // checked the very same ones against all of its ranks.
+  const int workers = job.joiner || job.size == 1 ? 1 : job.size - 1;
+  j.cfg.validate(workers);
   j.elastic = elastic_config_from(vm);
   if (j.elastic && (vm.count("resume") || vm.count("checkpoint-seconds") ||
                     vm["checkpoint-sync"].as<bool>())) {
@@ -177,7 +180,14 @@ std::optional<Job> setup(int argc, char** argv, MpiJob& job) {
                      "elastic run yet (it checkpoints every --checkpoint-every steps, "
                      "synchronously, for its rollbacks)");
   }
-  if (j.elastic) elastic::validate(*j.elastic, j.cfg, job.size - 1);
+  if (job.joiner && !j.elastic) throw InputError("a spawned process joins an elastic run only");
+  if (j.elastic) {
+    elastic::validate(*j.elastic, j.cfg, job.joiner ? 1 : job.size - 1);
+    // What a joiner runs: this very command (join.hpp).
+    j.elastic->program = std::filesystem::read_symlink("/proc/self/exe").string();
+    j.elastic->program_args = {"train"};
+    for (int i = 1; i < argc; ++i) j.elastic->program_args.emplace_back(argv[i]);
+  }
   // With checkpoints on, a signal from now on is a request the steps answer
   // (signals.hpp); without (nothing to resume from), and in an elastic run,
   // the plain stop stays.
@@ -199,7 +209,7 @@ std::optional<Job> setup(int argc, char** argv, MpiJob& job) {
     j.start_said = start.said;
     j.warnings = start.warnings;
     // The folder is made and tried once, on rank 0 (the others agree on its failure).
-    if (job.rank == 0) ckpt::check_writable(runtime::checkpoint_run_dir(j.cfg), 0);
+    if (job.speaks()) ckpt::check_writable(runtime::checkpoint_run_dir(j.cfg), 0);
   }
   return j;
 }
@@ -208,7 +218,7 @@ int train(const MpiJob& job, const Job& j) {
   const auto& cfg = j.cfg;
   if (j.elastic) {
     elastic::run_elastic_job(cfg, *j.elastic, j.data, std::cerr);
-    if (job.rank == 0 && j.plot) plot_timeline(j.elastic->timeline_path, *j.plot, std::cerr);
+    if (job.speaks() && j.plot) plot_timeline(j.elastic->timeline_path, *j.plot, std::cerr);
     return 0;
   }
   if (job.rank == 0) {

@@ -1,6 +1,8 @@
 // The options of an elastic training run (see elastic_options.hpp).
 #include "elastic_options.hpp"
 
+#include <cctype>
+
 #include "number_option.hpp"
 #include "parcae/error.hpp"
 #include "parcae/runtime/membership.hpp"
@@ -55,13 +57,52 @@ void add_elastic_options(po::options_description& o) {
       ("death-seconds", number(closed(0.5, 3600.0))->default_value(d.death_s),
        "with recovery: a worker silent this long (while others wait for it) is dead; must "
        "exceed the longest computation between two messages, and be below --stall-seconds")
+      ("join-workers", number(closed(0, 4096))->default_value(d.join_workers),
+       "up to this many new worker processes may join the running job: when the trace has "
+       "more instances alive than the world has workers, rank 0 spawns them (MPI_Comm_spawn "
+       "of this same command) and merges them in")
+      ("join-hosts", po::value<std::string>()->value_name("H1,H2,..."),
+       "hosts of the joining workers, in turn (joiner i on host i mod count; default: mpirun "
+       "places them, e.g. in its --host slots)")
       ("synthetic-alloc-rate", number(closed(0.0, 1.0))->default_value(d.synthetic.alloc_rate),
        "allocation events per free slot per interval (synthetic trace)");
   // clang-format on
 }
 
+namespace {
+
+// A host name as mpirun takes it: letters, digits, '-', '_' and '.'.
+bool host_name(const std::string& h) {
+  if (h.empty()) return false;
+  for (char c : h)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
+      return false;
+  return true;
+}
+
+std::vector<std::string> join_hosts_from(const std::string& list) {
+  std::vector<std::string> hosts;
+  std::size_t at = 0;
+  while (true) {
+    const auto comma = list.find(',', at);
+    hosts.push_back(list.substr(at, comma == std::string::npos ? std::string::npos : comma - at));
+    if (!host_name(hosts.back())) {
+      throw InputError("--join-hosts: '" + hosts.back() + "' is not a host name (give H1,H2,... "
+                       "of letters, digits, '-', '_', '.')");
+    }
+    if (comma == std::string::npos) return hosts;
+    at = comma + 1;
+  }
+}
+
+}  // namespace
+
 std::optional<elastic::ElasticConfig> elastic_config_from(const po::variables_map& vm) {
-  if (!vm["elastic"].as<bool>() && !vm.count("trace")) return std::nullopt;
+  const bool joins = !vm["join-workers"].defaulted() || vm.count("join-hosts");
+  if (!vm["elastic"].as<bool>() && !vm.count("trace")) {
+    if (joins) throw InputError("--join-workers and --join-hosts apply to an elastic run (--elastic or --trace)");
+    return std::nullopt;
+  }
   for (const char* fixed : {"dp", "pp"}) {
     if (!vm[fixed].defaulted()) {
       throw InputError(std::string("--") + fixed +
@@ -103,6 +144,8 @@ std::optional<elastic::ElasticConfig> elastic_config_from(const po::variables_ma
                      "job when a rank dies)");
   }
   e.death_s = vm["death-seconds"].as<double>();
+  e.join_workers = vm["join-workers"].as<int>();
+  if (vm.count("join-hosts")) e.join_hosts = join_hosts_from(vm["join-hosts"].as<std::string>());
   if (e.recovery && !(e.death_s < vm["stall-seconds"].as<double>())) {
     throw InputError("--death-seconds must be below --stall-seconds");
   }

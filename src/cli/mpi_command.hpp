@@ -26,6 +26,10 @@ namespace parcae::cli {
 struct MpiJob {
   int rank = 0;
   int size = 1;
+  // Spawned by a running job to join it (elastic/join.hpp): rank and size are
+  // of the spawned processes' own world; the job it joins speaks, not it.
+  bool joiner = false;
+  bool speaks() const { return rank == 0 && !joiner; }
   // How long a rank waits for the others at the end (MPI_Finalize is a fence
   // that would wait forever for a stopped rank); setup may change it.
   double stall_seconds = 600;
@@ -46,8 +50,8 @@ void await_every_rank(const MpiJob& job);
 template <typename Setup, typename Work>
 int run_mpi_command(int argc, char** argv, Setup&& setup, Work&& work) {
   MpiSession mpi(&argc, &argv);
-  MpiJob job{mpi.rank(), mpi.size()};
-  install_signal_handlers(job.rank);  // after MPI_Init: only rank 0 speaks
+  MpiJob job{mpi.rank(), mpi.size(), mpi.spawned()};
+  install_signal_handlers(job.speaks() ? 0 : 1);  // after MPI_Init: only rank 0 speaks
   std::invoke_result_t<Setup, MpiJob&> state;
   std::optional<Failure> failed;
   try {

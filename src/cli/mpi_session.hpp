@@ -26,6 +26,12 @@ class MpiSession {
   MpiSession& operator=(const MpiSession&) = delete;
   int rank() const { return query(MPI_Comm_rank); }
   int size() const { return query(MPI_Comm_size); }
+  // Started by MPI_Comm_spawn of a running job.
+  bool spawned() const {
+    MPI_Comm parent = MPI_COMM_NULL;
+    MPI_Comm_get_parent(&parent);
+    return parent != MPI_COMM_NULL;
+  }
 
  private:
   static int query(int (*f)(MPI_Comm, int*)) {

@@ -39,15 +39,33 @@ Controller::Controller(liveput::TransitionTable& table, const liveput::Forecaste
       options_(options),
       alive_(source.workers(), false),
       holds_state_(source.workers(), false),
-      dead_(source.workers(), false) {
+      dead_(source.workers(), false),
+      listed_(source.workers(), false),
+      present_(options.present > 0 ? std::min(options.present, source.workers())
+                                   : source.workers()) {
   if (options_.policy != Policy::reactive && forecaster_ == nullptr) {
     throw std::logic_error("controller: a liveput policy needs a forecaster");
   }
   if (layer_costs_.size() != layer_bytes_.size()) {
     throw std::logic_error("controller: layer costs and sizes disagree");
   }
-  for (int r : source.initial_ranks()) alive_[r - 1] = true;
+  for (int r : source.initial_ranks()) {
+    listed_[r - 1] = true;
+    alive_[r - 1] = r <= present_;
+  }
   state_.n = alive_count();
+}
+
+void Controller::join(int present) { present_ = std::max(present_, std::min(present, source_.workers())); }
+
+int Controller::highest_wanted(int k) const {
+  std::vector<bool> listed = listed_;
+  const RankEvent& e = source_.event(k);
+  for (int r : e.preempted) listed[r - 1] = false;
+  for (int r : e.allocated) listed[r - 1] = true;
+  for (int r = static_cast<int>(listed.size()); r >= 1; --r)
+    if (listed[r - 1]) return r;
+  return 0;
 }
 
 int Controller::alive_count() const {
@@ -74,10 +92,21 @@ Decision Controller::decide(int k) {
   Decision d;
   d.interval = k;
   d.event = source_.event(k);
-  // A dead process never comes back: the trace's later events for its rank
-  // are moot (its instance is gone).
-  std::erase_if(d.event.allocated, [&](int r) { return dead_[r - 1]; });
-  std::erase_if(d.event.preempted, [&](int r) { return dead_[r - 1]; });
+  for (int r : d.event.preempted) listed_[r - 1] = false;
+  for (int r : d.event.allocated) listed_[r - 1] = true;
+  // A dead process never comes back, and a rank with no process yet has no
+  // instance to lose or gain: the trace's events for them are moot.
+  const auto no_process = [&](int r) { return dead_[r - 1] || r > present_; };
+  std::erase_if(d.event.allocated, no_process);
+  std::erase_if(d.event.preempted, no_process);
+  // A process that joined for an instance the source already had arrives now.
+  for (int r = 1; r <= present_; ++r) {
+    const bool allocated = std::find(d.event.allocated.begin(), d.event.allocated.end(), r) !=
+                           d.event.allocated.end();
+    if (listed_[r - 1] && !alive_[r - 1] && !dead_[r - 1] && !allocated)
+      d.event.allocated.push_back(r);
+  }
+  std::sort(d.event.allocated.begin(), d.event.allocated.end());
   d.evacuate = options_.evacuate;
   const trace::Interval& now = source_.series().intervals.at(k);
   // Preempted ranks lose their state before anything else, unless a notice

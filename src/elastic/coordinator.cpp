@@ -11,6 +11,7 @@
 
 #include "parcae/elastic/control.hpp"
 #include "parcae/elastic/job.hpp"
+#include "parcae/elastic/join.hpp"
 #include "parcae/elastic/elastic_checkpoints.hpp"
 #include "parcae/runtime/checkpoint_writing.hpp"
 #include "parcae/elastic/live_costs.hpp"
@@ -65,13 +66,15 @@ std::vector<int> active_ranks(const Decision& d) {
 class Coordinator {
  public:
   Coordinator(const runtime::TrainConfig& cfg, const ElasticConfig& e, const LiveCosts& costs,
-              bool has_val, MPI_Comm world, std::ostream& out)
+              bool has_val, MPI_Comm world, Joins& joins, std::ostream& out)
       : cfg_(cfg),
         data_has_val_(has_val),
         e_(e),
         world_(world),
+        joins_(joins),
         out_(out),
-        workers_(world_size(world) - 1),
+        workers_(world_size(world) - 1 + e.join_workers),
+        present_(world_size(world) - 1),
         source_(make_source(e, workers_)),
         log_cfg_(quiet(cfg)),
         log_(log_cfg_, out_),
@@ -83,12 +86,13 @@ class Coordinator {
             {e.history, workers_})),
         forecaster_(make_forecaster(e.policy, *predictor_)),
         controller_(table_, forecaster_.get(), balance_costs(costs), shard_bytes(cfg.model),
-                    source_, {e.policy, e.look_ahead, e.notice_s > 0, e.hdf5_migration}),
+                    source_, {e.policy, e.look_ahead, e.notice_s > 0, e.hdf5_migration, present_}),
         store_(costs.store) {
     if (!e.timeline_path.empty()) timeline_.emplace(e.timeline_path);
   }
 
   ElasticSummary run();
+  MPI_Comm world() const { return world_; }  // the newest merged world once workers joined
 
  private:
   static int world_size(MPI_Comm world) {
@@ -140,6 +144,12 @@ class Coordinator {
     double rolled_back_s = 0;
   };
   Outcome carry_out(int k, Decision d, Clock::time_point started);
+  // Before interval k's decision: processes to spawn for the instances the
+  // source has alive beyond the world's workers (join.hpp).
+  void plan_joins(int k);
+  // Right after the workers got `m`: spawn its joiners with them, merge, and
+  // make the merged communicator the world; each joiner gets its JoinSpawn and `m`.
+  void take_in_joiners(const ControlMessage& m);
   Outcome attempt(const Decision& d, Clock::time_point started);
   Decision recover(int k, std::vector<int> dead);
   Decision recover_once(int k, const std::vector<int>& dead);
@@ -158,9 +168,13 @@ class Coordinator {
   const runtime::TrainConfig& cfg_;
   bool data_has_val_;
   const ElasticConfig& e_;
-  MPI_Comm world_;
+  MPI_Comm world_;  // MPI_COMM_WORLD, or the merged world once workers joined
+  Joins& joins_;
   std::ostream& out_;
-  int workers_;
+  int workers_;   // the ranks the source knows: the world's workers and those that may join
+  int present_;   // worker ranks 1..present_ have a process
+  int joiners_ = 0;  // processes the next decision spawns
+  bool said_no_join_ = false;
   AvailabilitySource source_;
   runtime::TrainConfig log_cfg_;
   runtime::ProgressLog log_;
@@ -194,7 +208,7 @@ double Coordinator::interval_seconds(const LiveCosts& costs) const {
 
 std::vector<int> Coordinator::living_workers() const {
   std::vector<int> ranks;
-  for (int rank = 1; rank <= workers_; ++rank)
+  for (int rank = 1; rank <= present_; ++rank)
     if (!std::binary_search(dead_.begin(), dead_.end(), rank)) ranks.push_back(rank);
   return ranks;
 }
@@ -202,7 +216,7 @@ std::vector<int> Coordinator::living_workers() const {
 void Coordinator::watch(const std::vector<int>& waiting_for, double since) {
   if (cfg_.death_seconds <= 0) return stalls_.check(waiting_for, since);
   auto silent = stalls_.silent_for(cfg_.death_seconds, waiting_for, since);
-  std::erase_if(silent, [&](int r) { return r == 0 || r > workers_; });
+  std::erase_if(silent, [&](int r) { return r == 0 || r > present_; });
   if (!silent.empty()) throw runtime::RankLost(silent);
 }
 
@@ -320,7 +334,9 @@ Coordinator::Outcome Coordinator::attempt(const Decision& d, Clock::time_point s
     if (m.state == ControlMessage::State::through_store && checkpointed_ == step_ && step_ > 0)
       m.saves.clear();
   }
+  m.joiners = joiners_;
   tell_workers(m);
+  if (m.joiners > 0) take_in_joiners(m);
   if (m.state == ControlMessage::State::through_store && !m.saves.empty())
     collect_store_checkpoint(m);
   // Collective over the living ranks (rank 0 takes no place), unless nobody moves.
@@ -342,6 +358,60 @@ Coordinator::Outcome Coordinator::attempt(const Decision& d, Clock::time_point s
   }
   o.train_s = seconds_between(trained_from, Clock::now());
   return o;
+}
+
+void Coordinator::plan_joins(int k) {
+  const int wanted = controller_.highest_wanted(k);
+  if (wanted <= present_) return;
+  if (!dead_.empty()) {
+    // The merged world would have to be built over the survivors' communicator,
+    // whose ranks are not the world's: not done (docs/elastic.md, "Join").
+    if (!said_no_join_) {
+      out_ << "interval " << k + 1 << ": the trace has " << wanted - present_
+           << " more instance(s) but no worker joins after a death; going on without them\n"
+           << std::flush;
+    }
+    said_no_join_ = true;
+    return;
+  }
+  joiners_ = wanted - present_;
+  controller_.join(wanted);
+}
+
+void Coordinator::take_in_joiners(const ControlMessage& m) {
+  const auto started = Clock::now();
+  const int before = present_;
+  const int first_joiner = before - (workers_ - e_.join_workers);  // 0-based over the job
+  const auto hosts = hosts_for_joiners(e_.join_hosts, first_joiner, m.joiners);
+  const MPI_Comm merged =
+      joins_.spawn(world_, e_.program, e_.program_args, hosts, cfg_.stall_seconds);
+  world_ = merged;
+  present_ = world_size(merged) - 1;
+  if (present_ != before + m.joiners) {
+    throw std::logic_error("elastic: the merged world has " + std::to_string(present_) +
+                           " workers, not " + std::to_string(before + m.joiners));
+  }
+  runtime::set_living_world(merged);
+  patience_.world = merged;
+  groups_.rejoin(merged);
+  stalls_.rejoin(merged);
+  last_ = ControlMessage{};  // every rank, old and new, regroups over the merged world
+  std::vector<int> ranks;
+  for (int r = before + 1; r <= present_; ++r) {
+    postbox_.post(runtime::JoinSpawn{m.epoch, r, present_, cfg_.death_seconds}, r, world_);
+    postbox_.post(m, r, world_);
+    ranks.push_back(r);
+  }
+  const double seconds = seconds_between(started, Clock::now());
+  std::string names;
+  for (std::size_t i = 0; i < ranks.size(); ++i)
+    names += (i ? ", " : "") + std::to_string(ranks[i]) + (hosts[i].empty() ? "" : " on " + hosts[i]);
+  out_ << "joined: rank" << (ranks.size() > 1 ? "s " : " ") << names << " (spawned and merged in "
+       << seconds << " s)\n" << std::flush;
+  record({{"event", "join"}, {"interval", m.interval}, {"ranks", ranks}, {"hosts", hosts},
+          {"seconds", seconds}});
+  ++summary_.joins;
+  joiners_ = 0;
 }
 
 // Messages a worker sent before it gave up the broken epoch. Open MPI
@@ -485,7 +555,8 @@ ElasticSummary Coordinator::run() {
           {"policy", to_string(e_.policy)},
           {"trace", e_.trace_path.empty() ? "<synthetic>" : e_.trace_path},
           {"window", {e_.start_hour, e_.end_hour}},
-          {"workers", workers_},
+          {"workers", present_},
+          {"join_workers", e_.join_workers},
           {"interval_steps", e_.interval_steps},
           {"interval_seconds", e_.interval_seconds},
           {"model", cfg_.model.describe()},
@@ -505,6 +576,7 @@ ElasticSummary Coordinator::run() {
   if (cfg_.death_seconds > 0) vigil.emplace([this, since = MPI_Wtime()] { watch({}, since); });
   for (int k = 0; k < source_.intervals() && step_ < cfg_.steps; ++k) {
     const auto started = Clock::now();
+    if (e_.join_workers > 0) plan_joins(k);
     const Outcome o = carry_out(k, controller_.decide(k), started);
     const Decision& d = o.decision;
     const int steps = o.steps;
@@ -567,6 +639,7 @@ ElasticSummary Coordinator::run() {
           {"reconfigurations", summary_.reconfigurations},
           {"rollbacks", summary_.rollbacks},
           {"deaths", summary_.deaths},
+          {"joins", summary_.joins},
           {"train_seconds", summary_.train_s},
           {"migration_seconds", summary_.migrate_s},
           {"rolled_back_seconds", summary_.rolled_back_s},
@@ -591,6 +664,15 @@ void validate(const ElasticConfig& e, const runtime::TrainConfig& cfg, int worke
   if (e.start_hour >= 0 && e.end_hour >= 0 && e.end_hour <= e.start_hour) {
     throw InputError("--end-hour must be after --start-hour");
   }
+  if (e.join_workers < 0) throw InputError("--join-workers must not be negative");
+  if (!e.join_hosts.empty() && e.join_workers == 0)
+    throw InputError("--join-hosts places the workers of --join-workers: give --join-workers");
+  if (e.join_hosts.size() > static_cast<std::size_t>(e.join_workers)) {
+    throw InputError("--join-hosts names " + std::to_string(e.join_hosts.size()) +
+                     " hosts for --join-workers " + std::to_string(e.join_workers));
+  }
+  // The source and the predictor know the ranks that may join too.
+  workers += e.join_workers;
   if (!e.predictor.empty()) predict::make_predictor(e.predictor, {e.history, workers});
   if (!e.profile_path.empty()) liveput::read_profile_file(e.profile_path);
   make_source(e, workers);  // a bad trace fails here, on every rank, before any message
@@ -601,27 +683,80 @@ void validate(const ElasticConfig& e, const runtime::TrainConfig& cfg, int worke
   }
 }
 
+namespace {
+
+// Every process of the newest merged world leaves it (join.hpp) unless a
+// death broke it: then the survivors' communicator is the living world, and
+// MPI_Finalize's deadline (mpi_session.hpp) ends what cannot be disconnected.
+void leave_joins(Joins& joins, MPI_Comm merged) {
+  if (!joins.any() || runtime::living_world() != merged) return;
+  joins.leave();
+  runtime::set_living_world(MPI_COMM_WORLD);
+}
+
+// A process the job spawned: merge with it, take the welcome, and work as any
+// worker from the decision it joins at.
+void run_joiner(runtime::TrainConfig job, const runtime::TrainData& data) {
+  Joins joins;
+  const MPI_Comm merged = joins.merge_with_parent(job.stall_seconds);
+  const auto welcome = runtime::receive<runtime::JoinSpawn>(0, merged);
+  int rank = 0;
+  MPI_Comm_rank(merged, &rank);
+  if (rank != welcome.rank) {
+    throw std::logic_error("elastic: a joiner is rank " + std::to_string(rank) +
+                           " of the merged world, the coordinator says " +
+                           std::to_string(welcome.rank));
+  }
+  job.death_seconds = welcome.death_seconds;  // the job's, whatever this environment says
+  runtime::set_living_world(merged);
+  MPI_Comm world = merged;
+  {
+    ElasticWorker worker(job, data, merged, joins, welcome.epoch);
+    worker.run();
+    world = worker.world();
+  }
+  leave_joins(joins, world);
+}
+
+}  // namespace
+
 ElasticSummary run_elastic_job(const runtime::TrainConfig& cfg, const ElasticConfig& e,
                                const runtime::TrainData& data, std::ostream& out) {
+  runtime::TrainConfig job = cfg;
+  if (e.recovery) job.death_seconds = e.death_s;
+  if (spawned_as_joiner()) {
+    run_joiner(job, data);
+    return {};
+  }
   int rank = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  runtime::TrainConfig job = cfg;
-  if (e.recovery) {
-    job.death_seconds = e.death_s;
-    // A failed operation with a dead peer returns instead of aborting every rank.
-    MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
-  }
+  // A failed operation with a dead peer returns instead of aborting every rank.
+  if (e.recovery) MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
   // The store's speed is measured where this run's checkpoints go (the
   // system's temporary folder when it writes none).
   const auto store_root = job.checkpoints.dir.empty() ? std::filesystem::temp_directory_path()
                                                       : runtime::checkpoint_run_dir(job);
   const LiveCosts costs = measure_live_costs(MPI_COMM_WORLD, job, e.measure_repeats, store_root);
+  Joins joins;
   if (rank != 0) {
-    ElasticWorker(job, data, MPI_COMM_WORLD).run();
+    MPI_Comm world = MPI_COMM_WORLD;
+    {
+      ElasticWorker worker(job, data, MPI_COMM_WORLD, joins);
+      worker.run();
+      world = worker.world();
+    }
+    leave_joins(joins, world);
     return {};
   }
-  Coordinator coordinator(job, e, costs, data.val.has_value(), MPI_COMM_WORLD, out);
-  return coordinator.run();
+  ElasticSummary summary;
+  MPI_Comm world = MPI_COMM_WORLD;
+  {
+    Coordinator coordinator(job, e, costs, data.val.has_value(), MPI_COMM_WORLD, joins, out);
+    summary = coordinator.run();
+    world = coordinator.world();
+  }
+  leave_joins(joins, world);
+  return summary;
 }
 
 }  // namespace parcae::elastic

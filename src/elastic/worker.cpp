@@ -27,10 +27,12 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 }  // namespace
 
 ElasticWorker::ElasticWorker(const runtime::TrainConfig& cfg, const runtime::TrainData& data,
-                             MPI_Comm world)
+                             MPI_Comm world, Joins& joins, std::int64_t joined_at)
     : cfg_(cfg),
       data_(data),
       world_(world),
+      joins_(joins),
+      joined_at_(joined_at),
       groups_(world, 1, cfg.patience(world)),
       reporter_(world) {
   MPI_Comm_rank(world_, &rank_);
@@ -138,8 +140,18 @@ void ElasticWorker::lose_state() {
   stage_ = std::make_unique<compute::Stage>(cfg_.model, std::move(poisoned));
 }
 
+void ElasticWorker::take_in_joiners(const ControlMessage& m) {
+  // The root (rank 0) names the program and the hosts; the rest only take part.
+  world_ = joins_.spawn(world_, {}, {}, std::vector<std::string>(m.joiners), cfg_.stall_seconds);
+  groups_.rejoin(world_);
+  reporter_ = runtime::MpiReporter(world_);
+  runtime::set_living_world(world_);
+  last_ = ControlMessage{};  // every rank, old and new, regroups over the merged world
+}
+
 void ElasticWorker::reconfigure(const ControlMessage& m) {
   const auto start = std::chrono::steady_clock::now();
+  if (m.joiners > 0 && m.epoch != joined_at_) take_in_joiners(m);
   epoch_ = m.epoch;
   const bool keep = keeps_layout(last_, m);
   last_ = m;

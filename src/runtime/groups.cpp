@@ -45,6 +45,12 @@ void Groups::rebase(MPI_Comm living) {
   living_ = living;
 }
 
+void Groups::rejoin(MPI_Comm merged) {
+  world_ = merged;
+  living_ = merged;
+  patience_.world = merged;
+}
+
 void Groups::regroup(const Layout& layout) {
   release();
   barrier_within(living_, patience_, "regroup");

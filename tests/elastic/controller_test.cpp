@@ -268,5 +268,55 @@ TEST(Controller, LosingEveryReplicaOfAStageRollsBackAndTheDeadNeverReturn) {
   }
 }
 
+TEST(Controller, InstancesWithoutAProcessWaitUntilOneJoins) {
+  const auto model = tiny_cost_model(two_by_three_best);
+  // Four instances, then two more in interval 2: the job has processes for
+  // four workers, and two may join (the source knows six ranks).
+  const auto source = AvailabilitySource::replay(
+      scripted("0,add,a\n0,add,b\n0,add,c\n0,add,d\n120000,add,e\n120000,add,f\n"), 60.0,
+      6, 1);
+  liveput::TransitionTable table(model);
+  ControllerOptions options{Policy::reactive};
+  options.present = 4;
+  Controller c(table, nullptr, kCosts, kBytes, source, options);
+  EXPECT_EQ(c.highest_wanted(0), 4);
+  const Decision start = c.decide(0);
+  EXPECT_EQ(c.alive_count(), 4);
+  EXPECT_EQ(c.highest_wanted(1), 4);
+  c.decide(1);
+  ASSERT_EQ(c.highest_wanted(2), 6);
+  c.join(6);
+  EXPECT_EQ(c.present(), 6);
+  const Decision grown = c.decide(2);
+  EXPECT_EQ(grown.event.allocated, (std::vector<int>{5, 6}));
+  EXPECT_EQ(c.alive_count(), 6);
+  ASSERT_TRUE(grown.training());
+  EXPECT_EQ(grown.config, (Config{2, 3}));
+  EXPECT_TRUE(grown.layout->placement_of(5).has_value());
+  EXPECT_TRUE(grown.layout->placement_of(6).has_value());
+  for (const auto& t : grown.plan.transfers) EXPECT_LE(t.from, 4);
+  (void)start;
+}
+
+TEST(Controller, WithoutAJoinTheExtraInstancesNeverReachARank) {
+  const auto model = tiny_cost_model(two_by_three_best);
+  const auto source = AvailabilitySource::replay(
+      scripted("0,add,a\n0,add,b\n0,add,c\n0,add,d\n0,add,e\n60000,add,f\n"), 60.0, 6, 1);
+  liveput::TransitionTable table(model);
+  ControllerOptions options{Policy::reactive};
+  options.present = 4;
+  Controller c(table, nullptr, kCosts, kBytes, source, options);
+  for (int k = 0; k < source.intervals(); ++k) {
+    const Decision d = c.decide(k);
+    EXPECT_EQ(c.alive_count(), 4) << "interval " << k;
+    for (int r : d.event.allocated) EXPECT_LE(r, 4);
+    if (d.training())
+      for (int r = 5; r <= 6; ++r) EXPECT_FALSE(d.layout->placement_of(r).has_value());
+  }
+  // An instance that was up before its process joined arrives with it.
+  c.join(5);
+  EXPECT_EQ(c.highest_wanted(source.intervals() - 1), 6);
+}
+
 }  // namespace
 }  // namespace parcae::elastic

@@ -21,3 +21,28 @@ parcae_add_mpi_script_test(death_ends_elastic_without_recovery ${PARCAE_PLAIN_DE
   --interval-steps 1000)
 set_tests_properties(mpi.death_ends_plain_train mpi.death_ends_elastic_without_recovery
   PROPERTIES TIMEOUT 90)
+
+# New worker processes join a running job (issue 15, "Join"): 1 coordinator + 4
+# workers, a trace that rises to 6 instances, --join-workers 2. Rank 0 spawns
+# the new processes and merges them in; the job grows to 2 x 3 on them and
+# keeps the lone process's losses.
+if(TARGET parcae_elastic)
+  set(PARCAE_JOINS ${CMAKE_CURRENT_SOURCE_DIR}/mpi/elastic_joins.sh)
+  set(PARCAE_JOIN_DATA ${CMAKE_CURRENT_SOURCE_DIR}/elastic/data)
+  parcae_add_mpi_script_test(elastic_joins_two_workers ${PARCAE_JOINS} $<TARGET_FILE:parcae>
+    ${PARCAE_JOIN_DATA} four_then_six.csv 1)
+  parcae_add_mpi_script_test(elastic_joins_under_recovery ${PARCAE_JOINS} $<TARGET_FILE:parcae>
+    ${PARCAE_JOIN_DATA} four_then_six.csv 1 --recovery)
+  # Instances 5 and 6 arrive intervals apart: two spawns, the second one
+  # collective over the world the first one merged.
+  parcae_add_mpi_script_test(elastic_joins_one_by_one ${PARCAE_JOINS} $<TARGET_FILE:parcae>
+    ${PARCAE_JOIN_DATA} four_then_one_by_one.csv 2 --recovery)
+  set_tests_properties(mpi.elastic_joins_two_workers mpi.elastic_joins_under_recovery
+    mpi.elastic_joins_one_by_one PROPERTIES TIMEOUT 200)
+  parcae_add_mpi_script_test(elastic_rejects_bad_join_host ${PARCAE_REJECTS}
+    $<TARGET_FILE:parcae> 3 "--join-hosts: 'node 2' is not a host name" train --model tiny
+    --elastic --join-workers 2 --join-hosts "node1,node 2")
+  parcae_add_mpi_script_test(elastic_rejects_join_hosts_without_workers ${PARCAE_REJECTS}
+    $<TARGET_FILE:parcae> 3 "--join-hosts places the workers of --join-workers" train
+    --model tiny --elastic --join-hosts node1)
+endif()

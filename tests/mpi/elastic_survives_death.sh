@@ -29,12 +29,7 @@ for victim in "${victims[@]}"; do
   [ -n "$pid" ] || { echo "no process for rank $victim"; cat "$work/out"; exit 1; }
   pids+=("$pid")
 done
-for _ in $(seq 600); do  # mid-run: a few intervals trained
-  grep -q "interval    6/" "$work/out" && break
-  kill -0 "$job" 2>/dev/null || break
-  sleep 0.1
-done
-grep -q "interval    6/" "$work/out" || { echo "the job never reached interval 6"; cat "$work/out"; exit 1; }
+wait_for_interval "$job" "$work/out" 6  # mid-run: a few intervals trained
 kill -KILL "${pids[@]}"
 start=$SECONDS
 timeout "${PARCAE_HANG_S:-120}" tail --pid="$job" -f /dev/null || true

@@ -12,3 +12,16 @@ rank_pid() {
     sleep 0.1
   done
 }
+
+# wait_for_interval MPIRUN_PID OUT N: waits (up to 90 s) until the elastic
+# job's progress in OUT shows interval N; fails, printing OUT, if it never does.
+wait_for_interval() {
+  local job=$1 out=$2 line
+  line=$(printf 'interval %4d/' "$3")
+  for _ in $(seq 900); do
+    grep -q "$line" "$out" && return 0
+    kill -0 "$job" 2>/dev/null || break
+    sleep 0.1
+  done
+  grep -q "$line" "$out" || { echo "the job never reached interval $3"; cat "$out"; exit 1; }
+}

@@ -70,6 +70,7 @@ TEST(Messages, ControlMessageRoundTrips) {
   m.state = ControlMessage::State::fresh;
   m.first_step = 123456789012;
   m.steps = 5;
+  m.joiners = 2;
   expect_round_trip(m);
   m.state = ControlMessage::State::checkpoint;
   expect_round_trip(m);
@@ -83,8 +84,8 @@ TEST(Messages, ControlMessageRoundTrips) {
 
 TEST(Messages, ControlMessageWithAnUnknownStateIsRefused) {
   Bytes bytes = encode_message(ControlMessage{});
-  // The state is the int before first_step (8 bytes) and steps (4 bytes).
-  bytes[bytes.size() - 16] = std::byte{9};
+  // The state is the int before the saves, first_step (8 bytes), steps and joiners (4 each).
+  bytes[bytes.size() - 20] = std::byte{9};
   EXPECT_THROW(decode_message<ControlMessage>(bytes), std::runtime_error);
 }
 
@@ -106,11 +107,16 @@ TEST(Messages, RecoveryMessagesRoundTrip) {
   expect_round_trip(Survivors{});
 }
 
+TEST(Messages, JoinSpawnRoundTrips) {
+  expect_round_trip(JoinSpawn{12, 5, 6, 3.0});
+  expect_round_trip(JoinSpawn{std::numeric_limits<std::int64_t>::max(), 1 << 20, 1 << 20, 0.0});
+}
+
 TEST(Messages, EveryKindHasItsOwnTag) {
   const Tag tags[] = {kTagOf<StepReport>,          kTagOf<EvalReport>,       kTagOf<Release>,
                       kTagOf<ProfileMeasurements>, kTagOf<AllreduceFigures>, kTagOf<WaitingNotice>,
                       kTagOf<ControlMessage>,      kTagOf<MigrationReport>,  kTagOf<AbortStep>,
-                      kTagOf<SurvivorReport>,      kTagOf<Survivors>};
+                      kTagOf<SurvivorReport>,      kTagOf<Survivors>,        kTagOf<JoinSpawn>};
   for (std::size_t i = 0; i < std::size(tags); ++i)
     for (std::size_t j = i + 1; j < std::size(tags); ++j) EXPECT_NE(tags[i], tags[j]);
 }

@@ -33,6 +33,10 @@ struct ControllerOptions {
   // holders, load by the new layout) instead of rank-to-rank transfers: the
   // `--migration hdf5` baseline. The reactive policy always does this.
   bool through_checkpoint = false;
+  // Worker ranks 1..present have a process at the start (0: every rank of the
+  // source). The source may know more ranks than that (--join-workers): their
+  // instances count once a process joins for them (Controller::join).
+  int present = 0;
 };
 
 struct Decision {
@@ -77,6 +81,14 @@ class Controller {
   // otherwise. Dead ranks never come back: later trace events for them are
   // dropped.
   Decision lose(int k, const std::vector<int>& dead, const Holdings& holdings);
+  // Worker ranks 1..present have a process from now on (new workers joined;
+  // it only grows). Their instances, if the source has them alive, arrive at
+  // the next decision, parked with no state, as allocated ranks do.
+  void join(int present);
+  int present() const { return present_; }
+  // The highest rank the source has alive once interval k's events are
+  // applied (0: none): a process beyond present() is wanted for it.
+  int highest_wanted(int k) const;
   // Migration time still to serve after the interval (an overrun spills into
   // the next one, as in the simulator's accounting).
   void set_pending_ms(double pending_ms) { state_.pending_ms = pending_ms; }
@@ -103,6 +115,8 @@ class Controller {
   std::vector<bool> alive_;        // index = rank - 1
   std::vector<bool> holds_state_;  // index = rank - 1
   std::vector<bool> dead_;         // index = rank - 1: the process died (never back)
+  std::vector<bool> listed_;       // index = rank - 1: alive in the source, process or not
+  int present_ = 0;                // ranks 1..present_ have a process
   std::optional<runtime::Layout> layout_;
   std::vector<StageRange> ranges_;
   bool trained_ = false;  // some state exists (or existed: a loss is a rollback)

@@ -59,6 +59,15 @@ struct ElasticConfig {
   // the job goes on with the survivors. Off: a death fails the job (a stall).
   bool recovery = false;
   double death_s = 5.0;
+  // New worker processes may join the running job (join.hpp): the source
+  // knows this many ranks beyond the world's workers, and when it has one of
+  // them alive the coordinator spawns the processes for it (`program` with
+  // `program_args`, the job's own command line), joiner i on
+  // join_hosts[i mod size] (none: mpirun places them).
+  int join_workers = 0;
+  std::vector<std::string> join_hosts;
+  std::string program;
+  std::vector<std::string> program_args;
 };
 
 // Checks the elastic options against each other and the job (InputError
@@ -71,12 +80,14 @@ struct ElasticSummary {
   int reconfigurations = 0;
   int rollbacks = 0;
   int deaths = 0;  // worker processes lost (and recovered from)
+  int joins = 0;   // spawns of new worker processes (each of one or more)
   double train_s = 0, migrate_s = 0, rolled_back_s = 0, idle_s = 0;
   double predicted_samples = 0;            // the simulator on the same trace and cost model
   std::vector<runtime::StepReport> steps;  // every step trained, redone ones included
 };
 
-// Collective over MPI_COMM_WORLD (1 coordinator + W >= 1 workers). Progress on
+// Collective over MPI_COMM_WORLD (1 coordinator + W >= 1 workers), or, in a
+// process the job spawned (join.hpp), over the job it joins. Progress on
 // `out` (rank 0); returns the summary on rank 0, an empty one elsewhere.
 ElasticSummary run_elastic_job(const runtime::TrainConfig& cfg, const ElasticConfig& ecfg,
                                const runtime::TrainData& data, std::ostream& out);

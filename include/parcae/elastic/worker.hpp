@@ -23,12 +23,18 @@
 // reports what it holds (SurvivorReport), builds the survivors' communicator
 // when told who they are (Survivors), keeps only state at the step the job
 // goes on from, and obeys the next decision with those shards.
+//
+// A decision with joiners (join.hpp) first spawns them, with every rank of
+// the world, and merges: the merged communicator is this worker's world from
+// then on, and the decision regroups everyone over it. A joiner is a worker
+// built on the merged world that spawns nothing for the decision it joins at.
 #include <mpi.h>
 
 #include <memory>
 #include <optional>
 
 #include "parcae/compute/stage.hpp"
+#include "parcae/elastic/join.hpp"
 #include "parcae/runtime/groups.hpp"
 #include "parcae/runtime/messages.hpp"
 #include "parcae/runtime/step_runner.hpp"
@@ -38,13 +44,17 @@ namespace parcae::elastic {
 
 class ElasticWorker {
  public:
-  ElasticWorker(const runtime::TrainConfig& cfg, const runtime::TrainData& data, MPI_Comm world);
+  // `joins` keeps the communicators of the joins this worker takes part in;
+  // `joined_at`: a joiner's first decision (-1: one of the world's workers).
+  ElasticWorker(const runtime::TrainConfig& cfg, const runtime::TrainData& data, MPI_Comm world,
+                Joins& joins, std::int64_t joined_at = -1);
   ~ElasticWorker();
 
   // Until the coordinator says the job is over.
   void run();
   // One control message (for tests that drive a worker step by step).
   void obey(const runtime::ControlMessage& message);
+  MPI_Comm world() const { return world_; }  // the newest merged world once workers joined
 
  private:
   void reconfigure(const runtime::ControlMessage& message);
@@ -54,10 +64,13 @@ class ElasticWorker {
   runtime::ControlMessage next_decision();
   void watch_for_abort();  // the vigil: throws StepAborted when told
   void recover(const runtime::AbortStep& abort);
+  void take_in_joiners(const runtime::ControlMessage& message);
 
   const runtime::TrainConfig& cfg_;
   const runtime::TrainData& data_;
   MPI_Comm world_;
+  Joins& joins_;
+  std::int64_t joined_at_;
   int rank_ = 0;
   runtime::Groups groups_;
   runtime::MpiReporter reporter_;

@@ -40,6 +40,11 @@ class Groups {
   // survivors' communicator; membership.hpp). World ranks keep their roles.
   void rebase(MPI_Comm living);
 
+  // After new workers joined (elastic/join.hpp): `merged` is the world from
+  // now on, old ranks keep theirs. The communicators held stay valid until the
+  // next regroup, which runs over the merged world.
+  void rejoin(MPI_Comm merged);
+
   // Worker ranks of the world (all but the coordinator, or the lone process).
   int workers() const;
   bool active() const { return placement_.has_value(); }

@@ -42,6 +42,7 @@ enum class Tag : int {
   abort_step = 9030,            // recovery: coordinator -> every living worker, a rank died
   survivor_report = 9031,       // recovery: every living worker -> coordinator, what it holds
   survivors = 9032,             // recovery: coordinator -> every survivor, who goes on, from where
+  join_spawn = 9040,            // join: coordinator -> each spawned worker, after the merge
 };
 
 const char* tag_name(Tag tag);
@@ -154,6 +155,11 @@ struct ControlMessage {
   std::vector<StoreSave> saves;  // through_store: who writes which layers
   std::int64_t first_step = 0;
   int steps = 0;
+  // Before anything else, every rank of the world spawns this many new worker
+  // processes with the coordinator (MPI_Comm_spawn, collective) and merges
+  // with them: they are world ranks W+1..W+joiners of the merged world, which
+  // replaces the world from then on (elastic/join.hpp).
+  int joiners = 0;
   bool operator==(const ControlMessage&) const = default;
 };
 
@@ -211,8 +217,23 @@ struct Survivors {
   bool operator==(const Survivors&) const = default;
 };
 
+// A spawned worker's welcome (elastic/join.hpp), on the merged world: its
+// world rank there, the workers of that world, the decision it joins at (it
+// spawns nothing for that one), and the job's death deadline (0: the job does
+// not recover from deaths), which the joiner keeps whatever its own
+// environment says.
+struct JoinSpawn {
+  std::int64_t epoch = 0;
+  int rank = 0;
+  int workers = 0;
+  double death_seconds = 0;
+  bool operator==(const JoinSpawn&) const = default;
+};
+
 template <typename M>
 inline constexpr Tag kTagOf = M::no_tag_declared_for_this_type;
+template <>
+inline constexpr Tag kTagOf<JoinSpawn> = Tag::join_spawn;
 template <>
 inline constexpr Tag kTagOf<AbortStep> = Tag::abort_step;
 template <>
@@ -361,6 +382,8 @@ void encode(Encoder& e, const SurvivorReport& m);
 void decode(Decoder& d, SurvivorReport& m);
 void encode(Encoder& e, const Survivors& m);
 void decode(Decoder& d, Survivors& m);
+void encode(Encoder& e, const JoinSpawn& m);
+void decode(Decoder& d, JoinSpawn& m);
 
 template <typename M>
 Bytes encode_message(const M& message) {

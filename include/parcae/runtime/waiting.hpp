@@ -94,6 +94,8 @@ class StallWatch {
   std::vector<int> silent_for(double seconds, const std::vector<int>& waiting_for, double since);
   // A rank that has died: never suspected again (late notices may still name it).
   void forget(int rank);
+  // New workers joined: notices come on the merged world from now on.
+  void rejoin(MPI_Comm merged) { patience_.world = merged; }
 
  private:
   void hear_notices(double now);

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# elastic_joins.sh PARCAE DATA_DIR TRACE JOINS [--recovery] [--kill RANK]: an
+# elastic job starts with 1 coordinator + 4 workers and --join-workers 2; the
+# trace TRACE (in DATA_DIR) raises its instances to 6, so rank 0 spawns new
+# worker processes (JOINS spawns in all) and merges them into the world. The
+# job must grow to a layout that trains on the joined ranks 5 and 6, finish
+# every step, exit 0, and every step's loss (redone ones included) must equal
+# the lone process's within 1e-5 relative. --recovery: under `mpirun
+# --enable-recovery`. --kill RANK: under it, world rank RANK (one of the first
+# four) is SIGKILLed once the job trains on the joined ranks; the job must
+# survive that death too.
+set -euo pipefail
+. "$(dirname "$0")/rank_pid.sh"
+parcae=$1; data=$2; trace=$3; joins=$4; shift 4
+recovery=(); victim=""
+while [ $# -gt 0 ]; do
+  case $1 in
+    --recovery) recovery=(--enable-recovery); shift ;;
+    --kill) victim=$2; recovery=(--enable-recovery); shift 2 ;;
+    *) echo "unknown argument $1"; exit 2 ;;
+  esac
+done
+work=$(mktemp -d); job=""
+trap '[ -n "$job" ] && kill -KILL "$job" 2>/dev/null; rm -rf "$work"' EXIT
+args=(train --model tiny --steps 40 --global-batch 12 --micro-batch 2 --lr 1e-3 --warmup 2
+      --seed 7 --eval-batches 2 --log-every 100)
+"$parcae" "${args[@]}" --metrics "$work/single.jsonl" 2>/dev/null
+"${MPIRUN:-mpirun}" "${recovery[@]}" -np 5 --oversubscribe "$parcae" "${args[@]}" \
+  --metrics "$work/elastic.jsonl" --trace "$data/$trace" --interval-steps 2 \
+  --profile "$data/two_by_three_profile.csv" --policy parcae-oracle --look-ahead 1 \
+  --join-workers 2 --death-seconds 3 --stall-seconds 60 \
+  --timeline "$work/timeline" >"$work/out" 2>&1 &
+job=$!
+if [ -n "$victim" ]; then
+  pid=$(rank_pid "$job" "$victim")  # before any joiner exists (they number their own world from 0)
+  [ -n "$pid" ] || { echo "no process for rank $victim"; cat "$work/out"; exit 1; }
+  wait_for_interval "$job" "$work/out" 12  # trained a few intervals on the joined ranks
+  kill -KILL "$pid"
+fi
+timeout "${PARCAE_HANG_S:-150}" tail --pid="$job" -f /dev/null || true
+if kill -0 "$job" 2>/dev/null; then echo "still running after ${PARCAE_HANG_S:-150} s"; cat "$work/out"; exit 1; fi
+set +e
+wait "$job"; rc=$?
+set -e
+job=""
+grep -E "joined|lost|pipeline|grow|inter-stage|rollback|elastic run" "$work/out" || true
+[ "$rc" = 0 ] || { echo "expected exit 0, got $rc"; cat "$work/out"; exit 1; }
+got=$(grep -c '"event":"join"' "$work/timeline" || true)
+[ "$got" = "$joins" ] || { echo "expected $joins join(s) in the timeline, got $got"; exit 1; }
+/usr/bin/python3 - "$work/timeline" <<'PY'
+import json, sys
+records = [json.loads(l) for l in open(sys.argv[1])]
+used = [r for r in records if r["event"] == "interval" and {5, 6} <= set(r["active"])]
+if not used:
+    sys.exit("no interval trains on the joined ranks 5 and 6")
+first = used[0]
+print(f"interval {first['interval']}: {first['dp']}x{first['pp']} on ranks {first['active']}")
+PY
+if [ -n "$victim" ]; then
+  grep -q '"event":"death"' "$work/timeline" || { echo "no death in the timeline"; exit 1; }
+  grep '"event":"death"' "$work/timeline"
+fi
+/usr/bin/python3 "$(dirname "$0")/losses_match.py" "$work/single.jsonl" "$work/elastic.jsonl" --every-step
