@@ -24,9 +24,11 @@ StepRunner::StepRunner(const TrainConfig& cfg, const TrainData& data, compute::S
       // mean loss.
       dloss_(1.0f /
              (static_cast<float>(cfg.model.micro_batch) * cfg.model.seq_len * cfg.micro_batches())),
-      transport_(groups.pipeline(), cfg.patience()),
-      collective_(groups.data(), 1 << 20, cfg.patience()),
-      pipeline_group_(groups.pipeline(), 1 << 20, cfg.patience()),
+      // Waiting notices go to rank 0 of the job's world, which is the groups'
+      // (a merged one once workers joined), not necessarily MPI_COMM_WORLD.
+      transport_(groups.pipeline(), cfg.patience(groups.patience().world)),
+      collective_(groups.data(), 1 << 20, cfg.patience(groups.patience().world)),
+      pipeline_group_(groups.pipeline(), 1 << 20, cfg.patience(groups.patience().world)),
       executor_(stage, P_ > 1 ? &transport_ : nullptr, s_, P_, cfg.model.micro_batch,
                 cfg.model.seq_len) {}
 

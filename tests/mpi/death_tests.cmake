@@ -37,8 +37,12 @@ if(TARGET parcae_elastic)
   # collective over the world the first one merged.
   parcae_add_mpi_script_test(elastic_joins_one_by_one ${PARCAE_JOINS} $<TARGET_FILE:parcae>
     ${PARCAE_JOIN_DATA} four_then_one_by_one.csv 2 --recovery)
+  # Rank 2 (an original worker) is SIGKILLed once 2 x 3 trains on the joined
+  # ranks: the survivors of the merged world go on (2 x 2, pipeline migration).
+  parcae_add_mpi_script_test(elastic_survives_a_death_after_a_join ${PARCAE_JOINS}
+    $<TARGET_FILE:parcae> ${PARCAE_JOIN_DATA} four_then_six.csv 1 --kill 2)
   set_tests_properties(mpi.elastic_joins_two_workers mpi.elastic_joins_under_recovery
-    mpi.elastic_joins_one_by_one PROPERTIES TIMEOUT 200)
+    mpi.elastic_joins_one_by_one mpi.elastic_survives_a_death_after_a_join PROPERTIES TIMEOUT 200)
   parcae_add_mpi_script_test(elastic_rejects_bad_join_host ${PARCAE_REJECTS}
     $<TARGET_FILE:parcae> 3 "--join-hosts: 'node 2' is not a host name" train --model tiny
     --elastic --join-workers 2 --join-hosts "node1,node 2")
