@@ -41,8 +41,12 @@ if(TARGET parcae_elastic)
   # ranks: the survivors of the merged world go on (2 x 2, pipeline migration).
   parcae_add_mpi_script_test(elastic_survives_a_death_after_a_join ${PARCAE_JOINS}
     $<TARGET_FILE:parcae> ${PARCAE_JOIN_DATA} four_then_six.csv 1 --kill 2)
+  # A joined process itself (merged rank 5) dies: the same.
+  parcae_add_mpi_script_test(elastic_survives_a_joined_worker_lost ${PARCAE_JOINS}
+    $<TARGET_FILE:parcae> ${PARCAE_JOIN_DATA} four_then_six.csv 1 --kill 5)
   set_tests_properties(mpi.elastic_joins_two_workers mpi.elastic_joins_under_recovery
-    mpi.elastic_joins_one_by_one mpi.elastic_survives_a_death_after_a_join PROPERTIES TIMEOUT 200)
+    mpi.elastic_joins_one_by_one mpi.elastic_survives_a_death_after_a_join
+    mpi.elastic_survives_a_joined_worker_lost PROPERTIES TIMEOUT 200)
   parcae_add_mpi_script_test(elastic_rejects_bad_join_host ${PARCAE_REJECTS}
     $<TARGET_FILE:parcae> 3 "--join-hosts: 'node 2' is not a host name" train --model tiny
     --elastic --join-workers 2 --join-hosts "node1,node 2")

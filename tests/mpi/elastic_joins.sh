@@ -7,8 +7,8 @@
 # every step, exit 0, and every step's loss (redone ones included) must equal
 # the lone process's within 1e-5 relative. --recovery: under `mpirun
 # --enable-recovery`. --kill RANK: under it, world rank RANK (one of the first
-# four) is SIGKILLed once the job trains on the joined ranks; the job must
-# survive that death too.
+# four, or a joined one: 5, 6) is SIGKILLed once the job trains on the joined
+# ranks; the job must survive that death too.
 set -euo pipefail
 . "$(dirname "$0")/rank_pid.sh"
 parcae=$1; data=$2; trace=$3; joins=$4; shift 4
@@ -32,9 +32,22 @@ args=(train --model tiny --steps 40 --global-batch 12 --micro-batch 2 --lr 1e-3 
   --timeline "$work/timeline" >"$work/out" 2>&1 &
 job=$!
 if [ -n "$victim" ]; then
-  pid=$(rank_pid "$job" "$victim")  # before any joiner exists (they number their own world from 0)
+  if [ "$victim" -le 4 ]; then
+    pid=$(rank_pid "$job" "$victim")  # before any joiner exists (they number their own world from 0)
+    wait_for_interval "$job" "$work/out" 12  # trained a few intervals on the joined ranks
+  else
+    # A joiner: merged rank 5 + i is rank i of the spawned job, whose job id differs from rank 1's.
+    ours=$(tr '\0' '\n' < "/proc/$(rank_pid "$job" 1)/environ" | grep '^OMPI_MCA_ess_base_jobid=')
+    wait_for_interval "$job" "$work/out" 12
+    pid=""
+    for child in $(pgrep -P "$job"); do
+      env=$(tr '\0' '\n' < "/proc/$child/environ" 2>/dev/null) || continue
+      if ! grep -qx "$ours" <<<"$env" && grep -qx "OMPI_COMM_WORLD_RANK=$((victim - 5))" <<<"$env"; then
+        pid=$child
+      fi
+    done
+  fi
   [ -n "$pid" ] || { echo "no process for rank $victim"; cat "$work/out"; exit 1; }
-  wait_for_interval "$job" "$work/out" 12  # trained a few intervals on the joined ranks
   kill -KILL "$pid"
 fi
 timeout "${PARCAE_HANG_S:-150}" tail --pid="$job" -f /dev/null || true
