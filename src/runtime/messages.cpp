@@ -37,6 +37,10 @@ const char* tag_name(Tag tag) {
       return "survivor report";
     case Tag::survivors:
       return "survivors";
+    case Tag::device_seat:
+      return "device seat";
+    case Tag::device_seats:
+      return "device seats";
   }
   return "unknown message";
 }
@@ -144,6 +148,11 @@ void decode(Decoder& d, SurvivorReport& m) {
 }
 void encode(Encoder& e, const Survivors& m) { e.put(m.epoch), e.put(m.ranks), e.put(m.step); }
 void decode(Decoder& d, Survivors& m) { d.get(m.epoch), d.get(m.ranks), d.get(m.step); }
+
+void encode(Encoder& e, const DeviceSeat& m) { e.put(m.node), e.put(m.card); }
+void decode(Decoder& d, DeviceSeat& m) { d.get(m.node), d.get(m.card); }
+void encode(Encoder& e, const DeviceSeats& m) { e.put(m.seats); }
+void decode(Decoder& d, DeviceSeats& m) { d.get(m.seats); }
 
 void encode(Encoder& e, const CheckpointRequest& m) { e.put(m.end); }
 void decode(Decoder& d, CheckpointRequest& m) { d.get(m.end); }

@@ -24,10 +24,9 @@ StepRunner::StepRunner(const TrainConfig& cfg, const TrainData& data, compute::S
       // mean loss.
       dloss_(1.0f /
              (static_cast<float>(cfg.model.micro_batch) * cfg.model.seq_len * cfg.micro_batches())),
-      transport_(groups.pipeline(), cfg.patience()),
-      collective_(groups.data(), 1 << 20, cfg.patience()),
+      links_(make_stage_links(stage.backend(), groups, 1 << 20, cfg.patience())),
       pipeline_group_(groups.pipeline(), 1 << 20, cfg.patience()),
-      executor_(stage, P_ > 1 ? &transport_ : nullptr, s_, P_, cfg.model.micro_batch,
+      executor_(stage, P_ > 1 ? links_.pipeline.get() : nullptr, s_, P_, cfg.model.micro_batch,
                 cfg.model.seq_len) {}
 
 StepEnd StepRunner::run(int step, Reporter& reporter, const std::function<StepEnd()>& agree_end) {
@@ -47,7 +46,7 @@ StepEnd StepRunner::run(int step, Reporter& reporter, const std::function<StepEn
   std::vector<std::span<float>> grads;
   for (int l = stage_.first_layer(); l < stage_.end_layer(); ++l)
     grads.emplace_back(stage_.grad(l));
-  collective_.allreduce_sum(grads);
+  links_.data->allreduce_sum(grads);
   const double allreduce_ms = reduce_watch.ms();
   const double norm = std::sqrt(pipeline_group_.sum(stage_.grad_sq_norm()));
   if (cfg_.grad_clip > 0 && norm > cfg_.grad_clip) {

@@ -42,6 +42,8 @@ enum class Tag : int {
   abort_step = 9030,            // recovery: coordinator -> every living worker, a rank died
   survivor_report = 9031,       // recovery: every living worker -> coordinator, what it holds
   survivors = 9032,             // recovery: coordinator -> every survivor, who goes on, from where
+  device_seat = 9050,           // a data group's member -> the group's first, at a new layout
+  device_seats = 9051,          // the group's first -> every member (a broadcast)
 };
 
 const char* tag_name(Tag tag);
@@ -211,8 +213,27 @@ struct Survivors {
   bool operator==(const Survivors&) const = default;
 };
 
+// Where a worker computes, told to its data group when a layout starts: its
+// node (MPI_Get_processor_name) and its card (Backend::card(): a GPU's PCI bus
+// id, empty on the CPU). NCCL sums a group's gradients only when every member
+// has a GPU of its own (stage_links.hpp).
+struct DeviceSeat {
+  std::string node, card;
+  bool operator==(const DeviceSeat&) const = default;
+};
+
+// Every member's seat, by rank in the group.
+struct DeviceSeats {
+  std::vector<DeviceSeat> seats;
+  bool operator==(const DeviceSeats&) const = default;
+};
+
 template <typename M>
 inline constexpr Tag kTagOf = M::no_tag_declared_for_this_type;
+template <>
+inline constexpr Tag kTagOf<DeviceSeat> = Tag::device_seat;
+template <>
+inline constexpr Tag kTagOf<DeviceSeats> = Tag::device_seats;
 template <>
 inline constexpr Tag kTagOf<AbortStep> = Tag::abort_step;
 template <>
@@ -361,6 +382,10 @@ void encode(Encoder& e, const SurvivorReport& m);
 void decode(Decoder& d, SurvivorReport& m);
 void encode(Encoder& e, const Survivors& m);
 void decode(Decoder& d, Survivors& m);
+void encode(Encoder& e, const DeviceSeat& m);
+void decode(Decoder& d, DeviceSeat& m);
+void encode(Encoder& e, const DeviceSeats& m);
+void decode(Decoder& d, DeviceSeats& m);
 
 template <typename M>
 Bytes encode_message(const M& message) {
