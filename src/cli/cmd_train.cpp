@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "command.hpp"
+#include "device_option.hpp"
 #include "elastic_options.hpp"
 #include "plot_option.hpp"
 #include "mpi_command.hpp"
@@ -79,6 +80,7 @@ void add_options(po::options_description& o) {
        "step folder");
   // clang-format on
   add_threads_option(o);
+  add_device_option(o, "cpu");
   add_elastic_options(o);
   add_plot_option(o);
 }
@@ -152,7 +154,24 @@ struct Job {
   std::optional<std::string> plot;  // --plot: drawn from the elastic timeline by rank 0
   std::string start_said;             // where training starts, when checkpoints are on
   std::vector<std::string> warnings;  // checkpoints skipped by --resume auto
+  compute::Backend* backend = &compute::cpu_backend();  // where this rank's stage computes
 };
+
+// --device: the word on every rank; a GPU chosen only by a rank that computes
+// (a worker, or the lone process; the coordinator may run where there is none).
+// The elastic path moves shards between host buffers, so it computes on the
+// CPU until its migrations learn device memory.
+compute::Backend* backend_from(const po::variables_map& vm, const MpiJob& job, bool elastic) {
+  const auto request = device_request_from_option(vm);
+  const char* elastic_refusal =
+      "--device cuda does not apply to an elastic run yet (--elastic and --trace train on the "
+      "CPU: leave --device at cpu)";
+  if (elastic && request == compute::DeviceRequest::cuda) throw InputError(elastic_refusal);
+  if (job.size > 1 && job.rank == 0) return &compute::cpu_backend();
+  compute::Backend& backend = backend_from_device_option(vm);
+  if (elastic && backend.device() != compute::Device::cpu) throw InputError(elastic_refusal);
+  return &backend;
+}
 
 // Every rank parses and validates the same way before any communication.
 std::optional<Job> setup(int argc, char** argv, MpiJob& job) {
@@ -188,6 +207,7 @@ std::optional<Job> setup(int argc, char** argv, MpiJob& job) {
     j.elastic->program_args = {"train"};
     for (int i = 1; i < argc; ++i) j.elastic->program_args.emplace_back(argv[i]);
   }
+  j.backend = backend_from(vm, job, j.elastic.has_value());
   // With checkpoints on, a signal from now on is a request the steps answer
   // (signals.hpp); without (nothing to resume from), and in an elastic run,
   // the plain stop stays.
@@ -235,13 +255,17 @@ int train(const MpiJob& job, const Job& j) {
                 << cfg.steps << ": nothing to train\n";
     }
   }
+  if (j.backend->device() != compute::Device::cpu) {
+    std::cerr << "parcae train: " << (job.size > 1 ? "rank " + std::to_string(job.rank) : "the job")
+              << " computes on " << j.backend->describe() << "\n";
+  }
   const bool saving = !cfg.checkpoints.dir.empty();
   const runtime::JobControl control{
       .requests = take_signal_request,
       .schedule = {.every_steps = cfg.checkpoints.every_steps,
                    .every_seconds = cfg.checkpoints.every_seconds,
                    .at_end = saving}};
-  const auto outcome = runtime::run_training_job(cfg, j.data, std::cerr, control);
+  const auto outcome = runtime::run_training_job(cfg, j.data, std::cerr, control, *j.backend);
   if (!outcome.stopped) return 0;
   if (!outcome.steps.empty()) {
     std::cerr << "parcae train: stopped after step " << outcome.steps.back().step + 1 << "/"

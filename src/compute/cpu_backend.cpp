@@ -63,6 +63,9 @@ class CpuBackend final : public Backend {
     if (bytes != 0) std::memset(p, 0, bytes);
   }
   void synchronize() override {}
+  void* allocate_staging(std::size_t bytes) override { return allocate(bytes); }
+  void release_staging(void* p) noexcept override { release(p); }
+  std::string card() const override { return {}; }
 };
 
 }  // namespace

@@ -58,6 +58,9 @@ class CudaBackend final : public Backend {
   }
   void zero(void* p, std::size_t bytes) override { k::zero_device(p, bytes); }
   void synchronize() override { k::synchronize(); }
+  void* allocate_staging(std::size_t bytes) override { return k::pinned_allocate(bytes); }
+  void release_staging(void* p) noexcept override { k::pinned_free(p); }
+  std::string card() const override { return k::device_pci_bus_id(gpu_); }
 
   int gpu() const { return gpu_; }
 

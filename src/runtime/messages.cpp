@@ -39,6 +39,10 @@ const char* tag_name(Tag tag) {
       return "survivors";
     case Tag::join_spawn:
       return "join spawn";
+    case Tag::device_seat:
+      return "device seat";
+    case Tag::device_seats:
+      return "device seats";
   }
   return "unknown message";
 }
@@ -152,6 +156,11 @@ void encode(Encoder& e, const JoinSpawn& m) {
 void decode(Decoder& d, JoinSpawn& m) {
   d.get(m.epoch), d.get(m.rank), d.get(m.workers), d.get(m.death_seconds);
 }
+
+void encode(Encoder& e, const DeviceSeat& m) { e.put(m.node), e.put(m.card); }
+void decode(Decoder& d, DeviceSeat& m) { d.get(m.node), d.get(m.card); }
+void encode(Encoder& e, const DeviceSeats& m) { e.put(m.seats); }
+void decode(Decoder& d, DeviceSeats& m) { d.get(m.seats); }
 
 void encode(Encoder& e, const CheckpointRequest& m) { e.put(m.end); }
 void decode(Decoder& d, CheckpointRequest& m) { d.get(m.end); }

@@ -26,10 +26,10 @@ StepRunner::StepRunner(const TrainConfig& cfg, const TrainData& data, compute::S
              (static_cast<float>(cfg.model.micro_batch) * cfg.model.seq_len * cfg.micro_batches())),
       // Waiting notices go to rank 0 of the job's world, which is the groups'
       // (a merged one once workers joined), not necessarily MPI_COMM_WORLD.
-      transport_(groups.pipeline(), cfg.patience(groups.patience().world)),
-      collective_(groups.data(), 1 << 20, cfg.patience(groups.patience().world)),
+      links_(make_stage_links(stage.backend(), groups, 1 << 20,
+                              cfg.patience(groups.patience().world))),
       pipeline_group_(groups.pipeline(), 1 << 20, cfg.patience(groups.patience().world)),
-      executor_(stage, P_ > 1 ? &transport_ : nullptr, s_, P_, cfg.model.micro_batch,
+      executor_(stage, P_ > 1 ? links_.pipeline.get() : nullptr, s_, P_, cfg.model.micro_batch,
                 cfg.model.seq_len) {}
 
 StepEnd StepRunner::run(int step, Reporter& reporter, const std::function<StepEnd()>& agree_end) {
@@ -49,7 +49,7 @@ StepEnd StepRunner::run(int step, Reporter& reporter, const std::function<StepEn
   std::vector<std::span<float>> grads;
   for (int l = stage_.first_layer(); l < stage_.end_layer(); ++l)
     grads.emplace_back(stage_.grad(l));
-  collective_.allreduce_sum(grads);
+  links_.data->allreduce_sum(grads);
   const double allreduce_ms = reduce_watch.ms();
   const double norm = std::sqrt(pipeline_group_.sum(stage_.grad_sq_norm()));
   if (cfg_.grad_clip > 0 && norm > cfg_.grad_clip) {

@@ -31,12 +31,15 @@ void check_vocab(const TrainConfig& cfg, const data::TokenData& d) {
   }
 }
 
-// The stage's layers, fresh from the seed or from the job's start checkpoint.
-std::unique_ptr<compute::Stage> start_stage(const TrainConfig& cfg, int first, int end) {
-  if (cfg.start.step_dir.empty()) return std::make_unique<compute::Stage>(cfg.model, first, end, cfg.seed);
+// The stage's layers, fresh from the seed or from the job's start checkpoint,
+// in `backend`'s memory.
+std::unique_ptr<compute::Stage> start_stage(const TrainConfig& cfg, int first, int end,
+                                            compute::Backend& backend) {
+  if (cfg.start.step_dir.empty())
+    return std::make_unique<compute::Stage>(cfg.model, first, end, cfg.seed, backend);
   const auto manifest = ckpt::read_manifest(cfg.start.step_dir);
   return std::make_unique<compute::Stage>(
-      cfg.model, ckpt::read_layers(cfg.start.step_dir, manifest, first, end));
+      cfg.model, ckpt::read_layers(cfg.start.step_dir, manifest, first, end), backend);
 }
 
 }  // namespace
@@ -60,12 +63,12 @@ bool eval_due(const TrainConfig& cfg, int step) {
 }
 
 bool run_worker(const TrainConfig& cfg, const TrainData& data, Groups& groups, Reporter& reporter,
-                const JobControl& control) {
+                const JobControl& control, compute::Backend& backend) {
   groups.regroup(Layout::dense(groups.workers(), cfg.dp, cfg.pp));
   if (!groups.active()) return false;
   const auto ranges = model::partition_layers(stage_balance_costs(cfg), cfg.pp);
   const auto& range = ranges[groups.placement()->stage];
-  const auto stage = start_stage(cfg, range.first_layer, range.end_layer);
+  const auto stage = start_stage(cfg, range.first_layer, range.end_layer, backend);
   StepRunner runner(cfg, data, *stage, groups);
   int first_worker = 0;
   MPI_Comm_rank(groups.active_comm(), &first_worker);
@@ -162,7 +165,7 @@ std::vector<StepReport> run_job(const TrainConfig& cfg, const TrainData& data, s
 }
 
 JobOutcome run_training_job(const TrainConfig& cfg, const TrainData& data, std::ostream& out,
-                            const JobControl& control) {
+                            const JobControl& control, compute::Backend& backend) {
   int rank = 0, size = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
@@ -170,7 +173,7 @@ JobOutcome run_training_job(const TrainConfig& cfg, const TrainData& data, std::
     ProgressLog log(cfg, out);
     LocalReporter reporter(log, cfg);
     Groups groups(MPI_COMM_WORLD, /*first_worker_rank=*/0);
-    const bool stopped = run_worker(cfg, data, groups, reporter, control);
+    const bool stopped = run_worker(cfg, data, groups, reporter, control, backend);
     log.finish();
     return {log.history(), stopped};
   }
@@ -182,7 +185,7 @@ JobOutcome run_training_job(const TrainConfig& cfg, const TrainData& data, std::
   }
   Groups groups(MPI_COMM_WORLD, 1, Patience{cfg.stall_seconds});
   MpiReporter reporter(MPI_COMM_WORLD);
-  const bool stopped = run_worker(cfg, data, groups, reporter, control);
+  const bool stopped = run_worker(cfg, data, groups, reporter, control, backend);
   if (!groups.active()) return {{}, wait_until_released(MPI_COMM_WORLD, control.requests)};
   return {{}, stopped};
 }

@@ -6,6 +6,7 @@
 #   3. the workshop (dev/cuda): the GEMM versions against cuBLAS at 4096^3 and
 #      the attention versions at GPT-2 124M's size,
 #   4. a gpt2-124m training step on the GPU (parcae bench step --device cuda),
+#   5. parcae train --device cuda under mpirun (1x1, 2x1, 1x2, 2x2) against the CPU's losses,
 # then a short table of what passed and the figures. Elsewhere it stops at
 # once: without a GPU these tests only skip.
 #   tests/gpu/run.sh [build-dir]      (default: build-gpu)
@@ -41,6 +42,14 @@ step "GEMM 4096^3" "$root/dev/cuda/matmul_forward" 4096 4096 4096
 step "attention 124M" "$root/dev/cuda/attention_forward" 8 1024 768 12
 step "step gpt2-124m" "$build/parcae" bench step --device cuda --model gpt2-124m --micro-batch 8 \
   --seq 1024 --steps 5
+# parcae train --device cuda under mpirun, D x P, losses against the CPU's
+# (ranks share the GPUs by local rank; one GPU: every rank on it).
+for shape in 1x1 2x1 1x2 2x2; do
+  step "train cuda $shape" ctest --test-dir "$build" -R "^mpi\.train_cuda_$shape\$" \
+    --output-on-failure --no-tests=error
+done
+step "train --device option" ctest --test-dir "$build" -R '^mpi\.train_device_option$' \
+  --output-on-failure --no-tests=error
 step "--device cuda rejected without GPU" env CUDA_VISIBLE_DEVICES= bash -c \
   "'$build/parcae' bench step --device cuda --model tiny --steps 1; test \$? -eq 2"
 
@@ -50,5 +59,5 @@ printf '%-36s %s\n' "check" "result"
 for r in "${rows[@]}"; do printf '%-36s %s\n' "${r%%|*}" "${r##*|}"; done
 echo
 echo "-- figures (full log: $log)"
-grep -E "^(cuBLAS|[123] )|ms/step|GFLOP/s =|\[  (PASSED|FAILED|SKIPPED) " "$log"
+grep -E "^(cuBLAS|[123] )|ms/step|GFLOP/s =|\[  (PASSED|FAILED|SKIPPED) |on cuda: 10 steps" "$log"
 exit "$status"

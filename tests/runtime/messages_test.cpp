@@ -110,13 +110,19 @@ TEST(Messages, RecoveryMessagesRoundTrip) {
 TEST(Messages, JoinSpawnRoundTrips) {
   expect_round_trip(JoinSpawn{12, 5, 6, 3.0});
   expect_round_trip(JoinSpawn{std::numeric_limits<std::int64_t>::max(), 1 << 20, 1 << 20, 0.0});
+TEST(Messages, DeviceSeatsRoundTrip) {
+  expect_round_trip(DeviceSeat{"node-7", "0000:3b:00.0"});
+  expect_round_trip(DeviceSeat{});
+  expect_round_trip(DeviceSeats{{{"a", "0000:3b:00.0"}, {"a", ""}, {"b", "0000:3b:00.0"}}});
+  expect_round_trip(DeviceSeats{});
 }
 
 TEST(Messages, EveryKindHasItsOwnTag) {
   const Tag tags[] = {kTagOf<StepReport>,          kTagOf<EvalReport>,       kTagOf<Release>,
                       kTagOf<ProfileMeasurements>, kTagOf<AllreduceFigures>, kTagOf<WaitingNotice>,
                       kTagOf<ControlMessage>,      kTagOf<MigrationReport>,  kTagOf<AbortStep>,
-                      kTagOf<SurvivorReport>,      kTagOf<Survivors>,        kTagOf<JoinSpawn>};
+                      kTagOf<SurvivorReport>,      kTagOf<Survivors>,        kTagOf<JoinSpawn>,
+                      kTagOf<DeviceSeat>,          kTagOf<DeviceSeats>};
   for (std::size_t i = 0; i < std::size(tags); ++i)
     for (std::size_t j = i + 1; j < std::size(tags); ++j) EXPECT_NE(tags[i], tags[j]);
 }

@@ -70,6 +70,16 @@ class Backend {
   // Waits for every kernel called so far; throws with the device's message if one failed.
   virtual void synchronize() = 0;
 
+  // Host memory this device copies to and from fastest (page-locked for a
+  // GPU), zero-filled, for buffers that go through the host on their way to
+  // another rank; release_staging(nullptr) does nothing.
+  virtual void* allocate_staging(std::size_t bytes) = 0;
+  virtual void release_staging(void* p) noexcept = 0;
+  // Which card of its node this backend computes on (a GPU's PCI bus id);
+  // empty for the CPU, which no rank holds alone. Ranks compare these to learn
+  // whether each of a group has a GPU of its own (what NCCL asks).
+  virtual std::string card() const = 0;
+
   void zero_floats(float* p, std::int64_t n) {
     zero(p, static_cast<std::size_t>(n) * sizeof(float));
   }

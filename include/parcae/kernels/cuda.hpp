@@ -70,6 +70,9 @@ void scale(float* x, std::int64_t N, float factor);
 // Makes GPU `index` this thread's current device (cudaSetDevice).
 void select_device(int index);
 std::string device_name(int index);  // "NVIDIA H200"
+// GPU `index`'s PCI bus id ("0000:3b:00.0"): the same card whatever
+// CUDA_VISIBLE_DEVICES calls it, so ranks can tell whether they share one.
+std::string device_pci_bus_id(int index);
 // Device memory, zero-filled (cudaMalloc + cudaMemset); device_free(nullptr) does nothing.
 void* device_allocate(std::size_t bytes);
 void device_free(void* p) noexcept;
@@ -78,6 +81,10 @@ void copy_to_device(void* dst, const void* host, std::size_t bytes);
 void copy_to_host(void* host, const void* src, std::size_t bytes);
 void copy_on_device(void* dst, const void* src, std::size_t bytes);
 void zero_device(void* p, std::size_t bytes);
+// Page-locked host memory, zero-filled (cudaMallocHost): the device copies to
+// and from it by DMA, without a bounce through a pageable buffer.
+void* pinned_allocate(std::size_t bytes);
+void pinned_free(void* p) noexcept;
 
 // Kernels run asynchronously on the default stream; this waits for them and
 // throws std::runtime_error with CUDA's message if any failed.

@@ -43,6 +43,8 @@ enum class Tag : int {
   survivor_report = 9031,       // recovery: every living worker -> coordinator, what it holds
   survivors = 9032,             // recovery: coordinator -> every survivor, who goes on, from where
   join_spawn = 9040,            // join: coordinator -> each spawned worker, after the merge
+  device_seat = 9050,           // a data group's member -> the group's first, at a new layout
+  device_seats = 9051,          // the group's first -> every member (a broadcast)
 };
 
 const char* tag_name(Tag tag);
@@ -230,10 +232,29 @@ struct JoinSpawn {
   bool operator==(const JoinSpawn&) const = default;
 };
 
+// Where a worker computes, told to its data group when a layout starts: its
+// node (MPI_Get_processor_name) and its card (Backend::card(): a GPU's PCI bus
+// id, empty on the CPU). NCCL sums a group's gradients only when every member
+// has a GPU of its own (stage_links.hpp).
+struct DeviceSeat {
+  std::string node, card;
+  bool operator==(const DeviceSeat&) const = default;
+};
+
+// Every member's seat, by rank in the group.
+struct DeviceSeats {
+  std::vector<DeviceSeat> seats;
+  bool operator==(const DeviceSeats&) const = default;
+};
+
 template <typename M>
 inline constexpr Tag kTagOf = M::no_tag_declared_for_this_type;
 template <>
 inline constexpr Tag kTagOf<JoinSpawn> = Tag::join_spawn;
+template <>
+inline constexpr Tag kTagOf<DeviceSeat> = Tag::device_seat;
+template <>
+inline constexpr Tag kTagOf<DeviceSeats> = Tag::device_seats;
 template <>
 inline constexpr Tag kTagOf<AbortStep> = Tag::abort_step;
 template <>
@@ -384,6 +405,10 @@ void encode(Encoder& e, const Survivors& m);
 void decode(Decoder& d, Survivors& m);
 void encode(Encoder& e, const JoinSpawn& m);
 void decode(Decoder& d, JoinSpawn& m);
+void encode(Encoder& e, const DeviceSeat& m);
+void decode(Decoder& d, DeviceSeat& m);
+void encode(Encoder& e, const DeviceSeats& m);
+void decode(Decoder& d, DeviceSeats& m);
 
 template <typename M>
 Bytes encode_message(const M& message) {

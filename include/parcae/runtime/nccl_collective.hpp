@@ -2,7 +2,8 @@
 // The GPU implementation of Collective: gradients summed across a stage's
 // replicas with NCCL, straight on device buffers (no trip through the host).
 // Compiled only where CMake finds NCCL (PARCAE_HAVE_NCCL: /usr/local/cuda
-// here); not yet chosen by Groups, and not yet run on a GPU (issue 13).
+// here); a GPU worker's StepRunner takes it when every member of its data
+// group has a GPU of its own (stage_links.hpp). Not yet run on a GPU (issue 13).
 //
 // One communicator per data group, made when the layout is made: rank 0 of
 // the MPI sub-communicator takes a ncclUniqueId and broadcasts it over MPI,

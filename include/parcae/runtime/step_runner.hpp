@@ -5,7 +5,9 @@
 // and, when due, the validation loss. The fixed-layout trainer runs it over
 // every step; the elastic worker builds one per layout and runs the steps each
 // control message asks for. Data order is a pure function of (seed, step,
-// sample), so a step computes the same thing whatever layout runs it.
+// sample), so a step computes the same thing whatever layout runs it. The
+// stage's backend says how its tensors travel (stage_links.hpp): MPI on the
+// CPU, host staging or NCCL on a GPU.
 #include <memory>
 
 #include "parcae/compute/stage.hpp"
@@ -13,6 +15,7 @@
 #include "parcae/runtime/mpi_transport.hpp"
 #include "parcae/runtime/progress.hpp"
 #include "parcae/runtime/stage_executor.hpp"
+#include "parcae/runtime/stage_links.hpp"
 #include "parcae/runtime/step_end.hpp"
 #include "parcae/runtime/train_config.hpp"
 
@@ -24,6 +27,7 @@ class StepRunner {
  public:
   // `groups` must be active (regrouped with a layout that places this rank);
   // `stage` holds the layers of this rank's stage. Both must outlive the runner.
+  // Collective over the layout (the data groups agree on their links).
   StepRunner(const TrainConfig& cfg, const TrainData& data, compute::Stage& stage, Groups& groups);
 
   // Optimizer step `step` (0-based, any order: a rollback redoes steps), then
@@ -41,8 +45,7 @@ class StepRunner {
   int replica_ = 0, s_ = 0, P_ = 1;
   Share share_, eval_share_;
   float dloss_ = 0;
-  MpiTransport transport_;
-  MpiCollective collective_;       // this stage across the replicas
+  StageLinks links_;               // to the neighbouring stages; this stage across the replicas
   MpiCollective pipeline_group_;   // this replica across the stages (norm, timing)
   StageExecutor executor_;
 };

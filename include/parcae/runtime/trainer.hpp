@@ -9,6 +9,7 @@
 #include <ostream>
 #include <vector>
 
+#include "parcae/compute/backend.hpp"
 #include "parcae/data/token_file.hpp"
 #include "parcae/runtime/checkpoint_writing.hpp"
 #include "parcae/runtime/groups.hpp"
@@ -39,10 +40,11 @@ struct JobControl {
 
 // One worker's whole job: its stage of its replica, every step, reported by
 // each replica's last stage. Collective over the world: every rank of the
-// layout must call it. Returns whether the job stopped early on a request
-// (after its checkpoint).
+// layout must call it. Its stage lives and computes on `backend`. Returns
+// whether the job stopped early on a request (after its checkpoint).
 bool run_worker(const TrainConfig& cfg, const TrainData& data, Groups& groups, Reporter& reporter,
-                const JobControl& control = {});
+                const JobControl& control = {},
+                compute::Backend& backend = compute::cpu_backend());
 
 // Rank 0 of a multi-rank job: merges the reports of the D replicas per step
 // and per evaluation (when the job has validation data), relays its own
@@ -94,13 +96,15 @@ class LocalReporter final : public Reporter {
 std::vector<StepReport> run_job(const TrainConfig& cfg, const TrainData& data, std::ostream& out);
 
 // The same, with train's control: `stopped` on every rank when the job ended
-// early on a stop request (every rank then exits 75).
+// early on a stop request (every rank then exits 75). The workers compute on
+// `backend` (--device; the coordinator never computes).
 struct JobOutcome {
   std::vector<StepReport> steps;
   bool stopped = false;
 };
 JobOutcome run_training_job(const TrainConfig& cfg, const TrainData& data, std::ostream& out,
-                            const JobControl& control);
+                            const JobControl& control,
+                            compute::Backend& backend = compute::cpu_backend());
 
 // Whether an evaluation follows step `step` (every eval_every steps, and the last).
 bool eval_due(const TrainConfig& cfg, int step);

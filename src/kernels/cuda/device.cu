@@ -1,4 +1,5 @@
 // Device discovery, errors and device buffers for the CUDA kernels.
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
@@ -52,6 +53,12 @@ std::string device_name(int index) {
   return prop.name;
 }
 
+std::string device_pci_bus_id(int index) {
+  char id[32] = {};
+  PARCAE_CUDA_CHECK(cudaDeviceGetPCIBusId(id, static_cast<int>(sizeof id), index));
+  return id;
+}
+
 void* device_allocate(std::size_t bytes) {
   if (bytes == 0) return nullptr;
   void* p = nullptr;
@@ -77,6 +84,16 @@ void copy_on_device(void* dst, const void* src, std::size_t bytes) {
 void zero_device(void* p, std::size_t bytes) {
   if (bytes != 0) PARCAE_CUDA_CHECK(cudaMemset(p, 0, bytes));
 }
+
+void* pinned_allocate(std::size_t bytes) {
+  if (bytes == 0) return nullptr;
+  void* p = nullptr;
+  PARCAE_CUDA_CHECK(cudaMallocHost(&p, bytes));
+  std::memset(p, 0, bytes);
+  return p;
+}
+
+void pinned_free(void* p) noexcept { cudaFreeHost(p); }
 
 DeviceBuffer::DeviceBuffer(std::size_t count) : count_(count) {
   PARCAE_CUDA_CHECK(cudaMalloc(&data_, count * sizeof(float)));
