@@ -110,6 +110,8 @@ TEST(Messages, RecoveryMessagesRoundTrip) {
 TEST(Messages, JoinSpawnRoundTrips) {
   expect_round_trip(JoinSpawn{12, 5, 6, 3.0});
   expect_round_trip(JoinSpawn{std::numeric_limits<std::int64_t>::max(), 1 << 20, 1 << 20, 0.0});
+}
+
 TEST(Messages, DeviceSeatsRoundTrip) {
   expect_round_trip(DeviceSeat{"node-7", "0000:3b:00.0"});
   expect_round_trip(DeviceSeat{});
