@@ -310,8 +310,9 @@ TEST(Controller, WithoutAJoinTheExtraInstancesNeverReachARank) {
     const Decision d = c.decide(k);
     EXPECT_EQ(c.alive_count(), 4) << "interval " << k;
     for (int r : d.event.allocated) EXPECT_LE(r, 4);
-    if (d.training())
+    if (d.training()) {
       for (int r = 5; r <= 6; ++r) EXPECT_FALSE(d.layout->placement_of(r).has_value());
+    }
   }
   // An instance that was up before its process joined arrives with it.
   c.join(5);
