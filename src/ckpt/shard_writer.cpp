@@ -53,9 +53,30 @@ void ShardWriter::submit(const fs::path& step_dir, const model::GptConfig& cfg,
   const util::Stopwatch copying;
   copy_in(shards, /*all_threads=*/true);
   copy_seconds_ = copying.seconds();
+  start_writing(step_dir, cfg);
+}
+
+void ShardWriter::submit(const fs::path& step_dir, const model::GptConfig& cfg,
+                         std::vector<model::Shard>&& shards) {
+  if (pending_.valid()) pending_.get();
+  copies_ = std::move(shards);
+  copy_seconds_ = 0;
+  start_writing(step_dir, cfg);
+}
+
+void ShardWriter::start_writing(const fs::path& step_dir, const model::GptConfig& cfg) {
   pending_ = std::async(std::launch::async, [this, step_dir, cfg] {
     return write_shards(step_dir, cfg, copies_);
   });
+}
+
+std::vector<model::Shard> ShardWriter::take_buffers() {
+  if (copied_.valid()) copied_.wait();
+  copied_ = {};
+  if (pending_.valid()) pending_.wait();  // its error, if any, stays for wait() or submit()
+  std::vector<model::Shard> out = std::move(copies_);
+  copies_.clear();
+  return out;
 }
 
 void ShardWriter::submit_overlapped(const fs::path& step_dir, const model::GptConfig& cfg,

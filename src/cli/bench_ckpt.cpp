@@ -1,8 +1,9 @@
 // parcae bench ckpt: a checkpoint's write and read against a plain sequential
 // write (with fsync) and read of the same bytes to the same folder, in the
 // same run; the checksum's speed; and the stall an asynchronous checkpoint
-// costs training (the copy in ShardWriter::submit) against the synchronous
-// write it replaces. Reads start from a cold page cache (the files' pages are
+// costs training (StageSaver::save of the whole model as one stage, as the
+// trainer calls it: the copy out of the stage) against the synchronous write
+// it replaces. Reads start from a cold page cache (the files' pages are
 // dropped after their fsync), for the checkpoint and the baseline alike.
 #include <fcntl.h>
 #include <unistd.h>
@@ -18,7 +19,8 @@
 #include "number_option.hpp"
 #include "parcae/ckpt/checkpoint.hpp"
 #include "parcae/ckpt/paths.hpp"
-#include "parcae/ckpt/shard_writer.hpp"
+#include "parcae/compute/stage.hpp"
+#include "parcae/runtime/checkpoint_writing.hpp"
 #include "parcae/error.hpp"
 #include "parcae/util/stats.hpp"
 #include "parcae/util/stopwatch.hpp"
@@ -115,7 +117,6 @@ Figures measure(const std::string& name, const fs::path& dir, int repeats) {
   const fs::path plain = dir / "plain.bin";
   const fs::path step = ckpt::step_dir(dir, 1);
   std::vector<double> plain_writes, writes, plain_reads, reads, checksums, stalls;
-  ckpt::ShardWriter writer;
   for (int r = 0; r < repeats; ++r) {
     Stopwatch watch;
     std::uint64_t sink = 0;
@@ -159,16 +160,26 @@ Figures measure(const std::string& name, const fs::path& dir, int repeats) {
     f.file_bytes = manifest.bytes();
     fs::remove_all(step);
     fs::remove(plain);
-
-    // The stall: a copy into the writer's buffers, reused after the first
-    // checkpoint (its page faults are the first stall's alone).
-    writer.submit(step, manifest.model, shards);
-    (r == 0 ? f.first_stall_s : stalls.emplace_back()) = writer.copy_seconds();
-    writer.wait();
-    fs::remove_all(step);
   }
-  // With one repeat the steady stall is the first one.
-  if (stalls.empty()) stalls.push_back(f.first_stall_s);
+
+  // The stall: what the trainer's StageSaver::save costs, each time after
+  // the previous write is done (so it waits for none): the copy out of the
+  // stage into the previous checkpoint's buffers (the first one allocates
+  // them: its page faults are the first stall's alone). The stage takes the
+  // shards' memory over.
+  runtime::TrainConfig train;
+  train.model = manifest.model;
+  train.checkpoints.dir = dir.string();
+  train.checkpoints.run = "stall";
+  const compute::Stage stage(train.model, std::move(shards));
+  runtime::StageSaver saver(train, 0, true, [](const runtime::ShardsSaved&) {});
+  for (int r = 0; r <= repeats; ++r) {
+    Stopwatch watch;
+    saver.save(r + 1, stage);
+    (r == 0 ? f.first_stall_s : stalls.emplace_back()) = watch.seconds();
+    saver.drain();
+  }
+  fs::remove_all(runtime::checkpoint_run_dir(train));
   f.plain_write_s = median(plain_writes);
   f.write_s = median(writes);
   f.plain_read_s = median(plain_reads);

@@ -20,9 +20,15 @@ void StageSaver::save(std::int64_t steps_done, const compute::Stage& stage) {
   if (!writes_ || cfg_.checkpoints.dir.empty()) return;
   const util::Stopwatch stall;
   drain();  // the next checkpoint waits for the previous one
-  std::vector<model::Shard> shards;
-  for (int l = stage.first_layer(); l < stage.end_layer(); ++l) shards.push_back(stage.copy_shard(l));
-  writer_.submit(ckpt::step_dir(checkpoint_run_dir(cfg_), steps_done), cfg_.model, shards);
+  // One pass over the state: the stage's layers straight into the buffers of
+  // the previous checkpoint (same sizes), which the writer then adopts.
+  std::vector<model::Shard> shards = writer_.take_buffers();
+  shards.resize(static_cast<std::size_t>(stage.end_layer() - stage.first_layer()));
+  for (int l = stage.first_layer(); l < stage.end_layer(); ++l) {
+    stage.copy_shard(l, shards[static_cast<std::size_t>(l - stage.first_layer())]);
+  }
+  writer_.submit(ckpt::step_dir(checkpoint_run_dir(cfg_), steps_done), cfg_.model,
+                 std::move(shards));
   since_submit_.restart();
   pending_ = ShardsSaved{.step = steps_done, .stage = stage_index_, .shards = {}, .stall_s = 0,
                          .write_s = 0};

@@ -65,6 +65,31 @@ TEST(ShardWriter, OverlappedCopyIsTheStateAtSubmit) {
   EXPECT_EQ(waited, writer.copy_seconds());
 }
 
+TEST(ShardWriter, AdoptedShardsAreWrittenAsTheyAreAndComeBackForReuse) {
+  TempDir dir;
+  auto shards = stage(2, 5, 7);
+  const auto saved = shards;
+  const float* first = shards[0].param.data();
+  ShardWriter writer;
+  EXPECT_TRUE(writer.take_buffers().empty());  // nothing submitted yet
+  writer.submit(dir.path() / "a", kTiny, std::move(shards));
+  EXPECT_EQ(writer.copy_seconds(), 0.0);
+  const auto records = writer.wait();
+  ASSERT_EQ(records.size(), 3u);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    EXPECT_EQ(read_shard(dir.path() / "a", kTiny, records[i]), saved[i]) << i;
+  }
+  // The same buffers, not copies: the next checkpoint fills them in place.
+  auto again = writer.take_buffers();
+  ASSERT_EQ(again.size(), 3u);
+  EXPECT_EQ(again[0].param.data(), first);
+  EXPECT_EQ(again, saved);
+  EXPECT_TRUE(writer.take_buffers().empty());  // taken already
+  for (auto& s : again) s.step = 8;
+  writer.submit(dir.path() / "b", kTiny, std::move(again));
+  EXPECT_EQ(writer.wait()[2].step, 8);
+}
+
 TEST(ShardWriter, NextSubmitWaitsForThePrevious) {
   TempDir dir;
   ShardWriter writer;

@@ -1,8 +1,8 @@
 #pragma once
 // Asynchronous checkpoint writes for one stage: submit() copies the stage's
-// shards (the only time the caller waits, besides a previous write still
-// running) and a background thread writes them (write_shard) while training
-// goes on. Plain C++ threads, no MPI: the caller gathers the records and has
+// shards, or adopts a host copy the caller made (the only time the caller
+// waits, besides a previous write still running), and a background thread
+// writes them (write_shard) while training goes on. Plain C++ threads, no MPI: the caller gathers the records and has
 // one rank write the manifest once every stage's wait() returned.
 #include <filesystem>
 #include <future>
@@ -32,6 +32,16 @@ class ShardWriter {
   // into `step_dir`. Returns once the copy is done.
   void submit(const fs::path& step_dir, const model::GptConfig& cfg,
               std::span<const model::Shard> shards);
+  // The same without a copy: the writer takes `shards` (a host copy nobody
+  // else changes) as they are; copy_seconds() is then 0.
+  void submit(const fs::path& step_dir, const model::GptConfig& cfg,
+              std::vector<model::Shard>&& shards);
+  // The shards of the last submission, once written, for the caller to fill
+  // with the next checkpoint's state and submit again: their buffers have
+  // the sizes already, so that copy allocates nothing and faults no page in.
+  // Waits for a write still running; its records are dropped unless wait()
+  // was called first. Empty before the first submission.
+  std::vector<model::Shard> take_buffers();
   // The same, with the copy itself on the writer's thread too, so it can
   // overlap the next step's forward and backward, which only read the state:
   // returns at once, and the caller must leave `shards` unchanged (and alive)
@@ -55,6 +65,7 @@ class ShardWriter {
 
  private:
   void copy_in(std::span<const model::Shard> shards, bool all_threads);
+  void start_writing(const fs::path& step_dir, const model::GptConfig& cfg);
 
   std::vector<model::Shard> copies_;
   std::future<void> copied_;

@@ -31,7 +31,8 @@ class StageSaver {
   // `writes`: this rank is its stage's first replica (the others only train).
   StageSaver(const TrainConfig& cfg, int stage_index, bool writes, Deliver deliver);
   // The ranks agreed on a checkpoint after `steps_done` steps: copies the
-  // stage's shards and starts writing them (with --checkpoint-sync, writes
+  // stage's shards (into the previous checkpoint's buffers: one pass over
+  // the state, no allocation) and starts writing them (with --checkpoint-sync, writes
   // them and delivers the records before returning).
   void save(std::int64_t steps_done, const compute::Stage& stage);
   // Delivers the records of a write that has finished (never blocks).
