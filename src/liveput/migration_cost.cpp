@@ -122,9 +122,11 @@ const MigrationCoster::Repartition& MigrationCoster::repartition(int old_pp, int
     plan.preference.push_back(std::move(order));
   }
   plan.replicas = replicas;
+  plan.new_pp = new_pp;
   const std::vector<int> all_alive(old_pp, replicas);
   plan.missing_all_alive = greedy_missing(plan, new_pp, all_alive, &plan.used);
   plan.transfer_all_alive_ms = m.p2p_ms(plan.missing_all_alive * m.constants().bytes_per_param);
+  plan.most_used = *std::max_element(plan.used.begin(), plan.used.end());
   // The choices with everyone alive, for the fast start of greedy_missing.
   std::vector<int> avail(old_pp, replicas);
   for (int t = 0; t < new_pp; ++t) {
@@ -132,6 +134,7 @@ const MigrationCoster::Repartition& MigrationCoster::repartition(int old_pp, int
     for (int s : plan.preference[t])
       if (avail[s] > 0) { pick = s; --avail[s]; break; }
     plan.choice.push_back(pick);
+    plan.choice_rank.push_back(pick < 0 ? -1 : static_cast<int>(std::find(plan.preference[t].begin(), plan.preference[t].end(), pick) - plan.preference[t].begin()));
     plan.choice_missing.push_back(pick < 0 ? static_cast<double>(m.stage_params(new_pp)[t])
                                            : static_cast<double>(plan.missing[t][pick]));
   }
@@ -146,49 +149,59 @@ double MigrationCoster::greedy_missing(const Repartition& plan, int new_pp,
   if (used) used->assign(survivors.size(), 0);
   using Transfer = CostConstants::RepartitionTransfer;
   const Transfer rule = model_->constants().repartition_transfer;
+  // Against the greedy with every replica alive (plan.choice, once it is
+  // known): the instances left here never exceed those left there, stage by
+  // stage (where this greedy deviates, the all-alive one takes an instance of
+  // a stage that has none here). So a new stage takes its all-alive choice
+  // whenever that stage has an instance left, finds nothing when the
+  // all-alive greedy found nothing, and otherwise needs to scan its
+  // preferences only past its all-alive choice.
+  const bool follow = plan.choice.size() == static_cast<std::size_t>(new_pp);
   double total = 0.0;
-  int t = 0;
-  // Until the first new stage whose all-alive choice is gone, the greedy makes
-  // the all-alive choices (every stage it preferred before was used up there
-  // too), so only the availability check is needed.
-  if (!plan.choice.empty() && rule != Transfer::last) {
-    for (; t < new_pp; ++t) {
-      const int s = plan.choice[t];
-      if (s < 0 || scratch_[s] == 0) break;
-      --scratch_[s];
-      if (used) ++(*used)[s];
-      const double need = plan.choice_missing[t];
-      total = rule == Transfer::sum ? total + need : std::max(total, need);
-    }
-  }
-  int left = 0;  // instances not taken yet: none left, no scan
-  for (int r : scratch_) left += r;
-  for (; t < new_pp; ++t) {
+  for (int t = 0; t < new_pp; ++t) {
     double need = static_cast<double>(new_params[t]);  // no holder left: a fresh instance
-    bool found = false;
-    for (int s : left > 0 ? std::span<const int>(plan.preference[t]) : std::span<const int>()) {
-      if (scratch_[s] == 0) continue;
-      --scratch_[s];
-      --left;
-      if (used) ++(*used)[s];
-      need = static_cast<double>(plan.missing[t][s]);
-      found = true;
-      break;
+    int pick = -1;
+    const int first = follow ? plan.choice[t] : 0;
+    if (first >= 0 && follow && scratch_[first] > 0) {
+      pick = first;
+      need = plan.choice_missing[t];
+    } else if (first >= 0) {
+      const auto& pref = plan.preference[t];
+      for (std::size_t at = follow ? plan.choice_rank[t] + 1 : 0; at < pref.size(); ++at)
+        if (scratch_[pref[at]] > 0) {
+          pick = pref[at];
+          need = static_cast<double>(plan.missing[t][pick]);
+          break;
+        }
+    }
+    if (pick >= 0) {
+      --scratch_[pick];
+      if (used) ++(*used)[pick];
     }
     if (rule == Transfer::sum) total += need;
     else if (rule == Transfer::max) total = std::max(total, need);
-    else if (found) total = need;  // the artifact: '=' where it meant '+=', no fresh instances
+    else if (pick >= 0) total = need;  // the artifact: '=' where it meant '+=', no fresh instances
   }
   return total;
 }
 
 double MigrationCoster::repartition_transfer_ms(int old_pp, int new_pp,
                                                 std::span<const int> survivors, int replicas) {
-  const Repartition& plan = repartition(old_pp, new_pp, replicas);
+  if (static_cast<int>(stages_.size()) < old_pp) {
+    stages_.resize(old_pp);
+    std::iota(stages_.begin(), stages_.end(), 0);
+  }
+  return repartition_transfer_ms(repartition(old_pp, new_pp, replicas), survivors,
+                                 std::span<const int>(stages_).first(old_pp));
+}
+
+double MigrationCoster::repartition_transfer_ms(const Repartition& plan,
+                                                std::span<const int> survivors,
+                                                std::span<const int> short_stages) {
   bool as_if_all_alive = true;
-  for (int s = 0; s < old_pp && as_if_all_alive; ++s) as_if_all_alive = survivors[s] >= plan.used[s];
+  for (const int s : short_stages) as_if_all_alive = as_if_all_alive && survivors[s] >= plan.used[s];
   if (as_if_all_alive) return plan.transfer_all_alive_ms;
-  return model_->p2p_ms(greedy_missing(plan, new_pp, survivors, nullptr) *
+  return model_->p2p_ms(greedy_missing(plan, plan.new_pp, survivors, nullptr) *
                         model_->constants().bytes_per_param);
 }
 

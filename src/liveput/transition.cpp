@@ -166,9 +166,11 @@ void TransitionTable::add_outcome(Stratum& st, Config from, std::span<const int>
 
 const TransitionTable::Stratum& TransitionTable::stratum(Config from, int n_out, int j,
                                                         bool scaled) {
-  // A summary summed exactly does not depend on n_out; drawn ones are seeded by it.
-  const bool shared = scaled && count_loss_vectors(from, j) <= options_.exact_limit;
-  const std::uint64_t key = key_of(j, from, shared ? 0 : n_out, scaled);
+  // A summary does not depend on n_out (the restart is added per entry), so
+  // one serves every n_out; a drawn one is seeded by (from, j) alone. The
+  // exact strata's drawn means stay seeded by n_out too.
+  if (scaled) n_out = 0;
+  const std::uint64_t key = key_of(j, from, n_out, scaled);
   auto it = strata_.find(key);
   if (it != strata_.end()) return it->second;
   return strata_.emplace(key, compute_stratum(from, n_out, j, scaled)).first->second;

@@ -1,5 +1,8 @@
 // Every migration kind against its formula, by hand.
 #include "parcae/liveput/migration_cost.hpp"
+
+#include <random>
+
 #include "small_model.hpp"
 #include "test_support.hpp"
 
@@ -75,14 +78,21 @@ TEST(MigrationCost, SparesInTheJobOnlyNewInstancesRendezvous) {
                    m.restart_ms({2, 3}, RestartKind::add));
 }
 
-TEST(MigrationCost, RepartitionTransferRules) {
-  // 1 x 2 -> 1 x 4 as in Transition.RepartitionChargesEveryStage: missing per
-  // new stage = 0, l3+l4, l5+l6+l7 (no instance left), l8+l9 (none left).
+// Calls check(model, rule) with the small model under every re-partition transfer rule.
+template <class Check>
+void for_each_transfer_rule(Check&& check) {
   for (auto rule : {CostConstants::RepartitionTransfer::sum, CostConstants::RepartitionTransfer::max,
                     CostConstants::RepartitionTransfer::last}) {
     CostConstants k;
     k.repartition_transfer = rule;
-    const CostModel m = testing::small_model(k);
+    check(testing::small_model(k), rule);
+  }
+}
+
+TEST(MigrationCost, RepartitionTransferRules) {
+  // 1 x 2 -> 1 x 4 as in Transition.RepartitionChargesEveryStage: missing per
+  // new stage = 0, l3+l4, l5+l6+l7 (no instance left), l8+l9 (none left).
+  for_each_transfer_rule([](const CostModel& m, CostConstants::RepartitionTransfer rule) {
     MigrationCoster coster(m);
     const auto& l = m.layers();
     const double a = l[3] + l[4], b = l[5] + l[6] + l[7], c = l[8] + l[9];
@@ -92,7 +102,70 @@ TEST(MigrationCost, RepartitionTransferRules) {
     const std::vector<int> both = {1, 1};
     EXPECT_DOUBLE_EQ(coster.cost({1, 2}, both, 0, 2, {1, 4}).ms,
                      m.p2p_ms(missing * 12) + m.restart_ms({1, 4}, RestartKind::add));
+  });
+}
+
+// The re-partition greedy as the header states it, step by step: every new
+// stage takes the surviving instance whose old stage holds most of its layers
+// (ties: the lower old stage), one instance per new stage, in stage order.
+double naive_repartition_missing(const CostModel& m, int old_pp, int new_pp,
+                                 std::vector<int> left) {
+  const auto& old_b = m.boundaries(old_pp);
+  const auto& new_b = m.boundaries(new_pp);
+  const auto& layers = m.layers();
+  using Transfer = CostConstants::RepartitionTransfer;
+  const Transfer rule = m.constants().repartition_transfer;
+  double total = 0.0;
+  for (int t = 0; t < new_pp; ++t) {
+    std::int64_t best = -1;
+    int pick = -1;
+    for (int s = 0; s < old_pp; ++s) {
+      if (left[s] == 0) continue;
+      std::int64_t miss = 0;
+      for (int l = new_b[t]; l < new_b[t + 1]; ++l)
+        if (l < old_b[s] || l >= old_b[s + 1]) miss += layers[l];
+      if (pick < 0 || miss < best) best = miss, pick = s;
+    }
+    double need = static_cast<double>(m.stage_params(new_pp)[t]);
+    if (pick >= 0) --left[pick], need = static_cast<double>(best);
+    if (rule == Transfer::sum) total += need;
+    else if (rule == Transfer::max) total = std::max(total, need);
+    else if (pick >= 0) total = need;
   }
+  return total;
+}
+
+TEST(MigrationCost, RepartitionEqualsTheNaiveGreedyOnEverySurvivorVector) {
+  // Every depth pair of the small model, 1 to 3 replicas, every survivor
+  // vector (up to 4^9 per pair: sampled beyond 4 096), every transfer rule.
+  for_each_transfer_rule([](const CostModel& m, CostConstants::RepartitionTransfer) {
+    MigrationCoster coster(m);
+    std::mt19937_64 rng(7);
+    long checked = 0;
+    for (int old_pp = 1; old_pp <= 9; ++old_pp)
+      for (int new_pp = 1; new_pp <= 9; ++new_pp)
+        for (int replicas = 1; replicas <= 3; ++replicas) {
+          if (new_pp == old_pp) continue;
+          long vectors = 1;
+          for (int s = 0; s < old_pp; ++s) vectors *= replicas + 1;
+          const bool every = vectors <= 4096;
+          std::vector<int> survivors(old_pp, 0);
+          for (long v = 0; v < (every ? vectors : 4096); ++v) {
+            long code = v;
+            for (int s = 0; s < old_pp; ++s) {
+              survivors[s] = every ? static_cast<int>(code % (replicas + 1))
+                                   : static_cast<int>(rng() % (replicas + 1));
+              code /= replicas + 1;
+            }
+            const double want = m.p2p_ms(naive_repartition_missing(m, old_pp, new_pp, survivors) *
+                                         m.constants().bytes_per_param);
+            ASSERT_EQ(coster.repartition_transfer_ms(old_pp, new_pp, survivors, replicas), want)
+                << old_pp << " -> " << new_pp << " stages, " << replicas << " replicas, vector " << v;
+            ++checked;
+          }
+        }
+    EXPECT_GT(checked, 100'000);
+  });
 }
 
 }  // namespace

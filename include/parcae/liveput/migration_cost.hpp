@@ -71,6 +71,30 @@ class MigrationCoster {
   // the broadcast and the restart.
   double repartition_transfer_ms(int old_pp, int new_pp, std::span<const int> survivors,
                                  int replicas);
+
+  // The greedy's plan of one re-partition, for callers that cost many
+  // outcomes of the same one (the reference stays valid for the coster's life).
+  struct Repartition {
+    std::vector<std::vector<std::int64_t>> missing;  // [new stage][old stage] params
+    std::vector<std::vector<int>> preference;        // old stages by missing ascending
+    // The greedy with every old replica alive: instances it takes per old
+    // stage, and the missing parameters. Any outcome that leaves each old
+    // stage at least that many survivors gives the same assignment.
+    std::vector<int> used;
+    std::vector<int> choice;          // old stage each new stage takes, all alive (-1: none)
+    std::vector<int> choice_rank;     // its place in preference[new stage]
+    std::vector<double> choice_missing;  // its missing parameters
+    double missing_all_alive = 0.0;
+    double transfer_all_alive_ms = 0.0;  // its p2p time
+    int replicas = 0;  // D the baseline was computed for
+    int most_used = 0;  // max of used: outcomes keeping that many per stage cost the all-alive transfer
+    int new_pp = 0;
+  };
+  const Repartition& repartition(int old_pp, int new_pp, int replicas);
+  // The same transfer, given the stages with fewer than `replicas`
+  // survivors (the others are intact): the all-alive check looks at those only.
+  double repartition_transfer_ms(const Repartition& plan, std::span<const int> survivors,
+                                 std::span<const int> short_stages);
   // Per target of model().configs(): the broadcast of a pipeline migration,
   // the intra-stage move, the rollback.
   double broadcast_ms(std::size_t target) const { return targets_[target].broadcast; }
@@ -83,20 +107,6 @@ class MigrationCoster {
   const CostModel& model() const { return *model_; }
 
  private:
-  struct Repartition {
-    std::vector<std::vector<std::int64_t>> missing;  // [new stage][old stage] params
-    std::vector<std::vector<int>> preference;        // old stages by missing ascending
-    // The greedy with every old replica alive: instances it takes per old
-    // stage, and the missing parameters. Any outcome that leaves each old
-    // stage at least that many survivors gives the same assignment.
-    std::vector<int> used;
-    std::vector<int> choice;          // old stage each new stage takes, all alive (-1: none)
-    std::vector<double> choice_missing;  // its missing parameters
-    double missing_all_alive = 0.0;
-    double transfer_all_alive_ms = 0.0;  // its p2p time
-    int replicas = 0;  // D the baseline was computed for
-  };
-  const Repartition& repartition(int old_pp, int new_pp, int replicas);
   double greedy_missing(const Repartition& plan, int new_pp, std::span<const int> survivors,
                         std::vector<int>* used);
 
@@ -110,6 +120,7 @@ class MigrationCoster {
   std::vector<std::unique_ptr<Repartition>> plans_;  // [(old_pp * L + new_pp) * (D + 1) + D]
   std::vector<int> scratch_;
   std::vector<int> all_;  // 0 .. configs - 1
+  std::vector<int> stages_;  // 0 .. deepest pipeline asked for - 1
   std::vector<double> transfer_by_pp_;
 };
 

@@ -4,7 +4,10 @@
 // (migration_cost.hpp), so an outcome costs O(depths + P + D) instead of one
 // evaluation per target:
 //   - a target of another depth pays the re-partition transfer to its depth
-//     (one greedy per depth and outcome) plus its own broadcast;
+//     plus its own broadcast; the transfer is the all-alive one for every
+//     outcome that leaves each stage as many instances as the all-alive
+//     greedy takes from it (summed by the fewest survivors of a stage, once
+//     per depth at finish), else one greedy per depth and outcome;
 //   - a target of the same depth D' x P is intra-stage when every stage keeps
 //     D' replicas, else inter-stage at max(worst short stage, stages lost),
 //     both functions of the survivors per stage and D' only;
@@ -25,7 +28,7 @@ class StratumSummary {
  public:
   // `targets`: the target indices (of model().configs()) it must answer for.
   // The coster passed to add and cost must be (a copy of) this one.
-  StratumSummary(const MigrationCoster& coster, Config from, std::span<const int> targets);
+  StratumSummary(MigrationCoster& coster, Config from, std::span<const int> targets);
 
   // One outcome: survivors[s] replicas of stage s live on, with this weight.
   void add(MigrationCoster& coster, std::span<const int> survivors, double weight);
@@ -43,7 +46,13 @@ class StratumSummary {
  private:
   Config from_;
   int max_dp_ = 0;            // deepest replica count of a same-depth target
-  std::vector<int> depths_;   // other depths among the targets
+  struct Depth {
+    int pp = 0;
+    const MigrationCoster::Repartition* plan = nullptr;
+  };
+  std::vector<Depth> depths_;  // other depths among the targets, by plan->most_used descending
+  std::vector<double> w_by_min_left_;  // [k] weight of outcomes whose fewest survivors of a stage is k
+  std::vector<int> short_;             // scratch: stages that lost a replica
   bool rollback_possible_ = false;
   long outcomes_ = 0;
   double w_move_ = 0.0, w_rollback_ = 0.0;

@@ -105,8 +105,8 @@ class TransitionTable {
     TransitionCost cost;
     double restart_probability = 0.0;
   };
-  // Exact targets: one sum per target. Scaled: a StratumSummary, and an
-  // exactly summed one serves every n_out.
+  // Exact targets: one sum per target. Scaled: a StratumSummary, and one
+  // (summed exactly or drawn, seeded by (from, j)) serves every n_out.
   struct Stratum {
     std::vector<StratumCost> by_target;
     std::vector<StratumSummary> summary;  // empty or one
