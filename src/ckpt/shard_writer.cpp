@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "parcae/ckpt/shard_file.hpp"
+#include "parcae/util/parallel_copy.hpp"
 #include "parcae/util/stopwatch.hpp"
 
 namespace parcae::ckpt {
@@ -18,16 +19,9 @@ ShardWriter::~ShardWriter() {
 void ShardWriter::copy_in(std::span<const model::Shard> shards, bool all_threads) {
   // Copies into the buffers of the previous submission: same sizes checkpoint
   // after checkpoint, so no allocation and no page faults after the first.
-  // A copy the caller waits for is shared by every thread of the process, in
-  // blocks of 1 MiB; one overlapping training takes one thread, not theirs.
+  // A copy the caller waits for is shared by every thread of the process;
+  // one overlapping training takes one thread, not theirs.
   copies_.resize(shards.size());
-  struct Block {
-    const float* from;
-    float* to;
-    std::size_t floats;
-  };
-  std::vector<Block> blocks;
-  constexpr std::size_t kBlock = 1 << 18;
   for (std::size_t i = 0; i < shards.size(); ++i) {
     copies_[i].layer = shards[i].layer;
     copies_[i].step = shards[i].step;
@@ -35,15 +29,8 @@ void ShardWriter::copy_in(std::span<const model::Shard> shards, bool all_threads
                             std::pair{&shards[i].adam_m, &copies_[i].adam_m},
                             std::pair{&shards[i].adam_v, &copies_[i].adam_v}}) {
       to->resize(from->size());
-      for (std::size_t at = 0; at < from->size(); at += kBlock) {
-        blocks.push_back({from->data() + at, to->data() + at, std::min(kBlock, from->size() - at)});
-      }
+      util::parallel_copy(to->data(), from->data(), from->size() * sizeof(float), all_threads);
     }
-  }
-  const auto n = static_cast<std::int64_t>(blocks.size());
-#pragma omp parallel for schedule(static) if (all_threads)
-  for (std::int64_t b = 0; b < n; ++b) {
-    std::memcpy(blocks[b].to, blocks[b].from, blocks[b].floats * sizeof(float));
   }
 }
 

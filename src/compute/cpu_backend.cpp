@@ -6,6 +6,7 @@
 #include <new>
 
 #include "parcae/compute/backend.hpp"
+#include "parcae/util/parallel_copy.hpp"
 
 namespace parcae::compute {
 
@@ -57,7 +58,7 @@ class CpuBackend final : public Backend {
   }
   void to_host(void* host, const void* src, std::size_t bytes) override { copy(host, src, bytes); }
   void copy(void* dst, const void* src, std::size_t bytes) override {
-    if (bytes != 0) std::memcpy(dst, src, bytes);
+    util::parallel_copy(dst, src, bytes);  // large ones (a stage's state) over the OpenMP threads
   }
   void zero(void* p, std::size_t bytes) override {
     if (bytes != 0) std::memset(p, 0, bytes);

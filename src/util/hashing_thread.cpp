@@ -8,7 +8,7 @@
 namespace parcae::util {
 
 HashingThread::HashingThread(std::size_t items) : digests_(items, 0) {
-  thread_ = std::thread([this] { run(); });
+  if (items > 0) thread_ = std::thread([this] { run(); });  // (a rank that only sends has none)
 }
 
 HashingThread::~HashingThread() {
@@ -31,6 +31,7 @@ void HashingThread::hash(std::size_t id, const void* data, std::size_t bytes) {
 }
 
 std::vector<std::uint64_t> HashingThread::finish() {
+  if (!thread_.joinable()) return std::move(digests_);
   {
     const std::lock_guard lock(mutex_);
     closing_ = true;

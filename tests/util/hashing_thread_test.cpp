@@ -28,6 +28,11 @@ TEST(HashingThread, DigestsAreTheBuffersXxh3ByIdInAnyOrder) {
   EXPECT_NE(digests[0], digests[1]);
 }
 
+TEST(HashingThread, NoItemsNoDigests) {
+  HashingThread hashing(0);
+  EXPECT_TRUE(hashing.finish().empty());
+}
+
 TEST(HashingThread, AnIdOutOfRangeIsRefused) {
   HashingThread hashing(2);
   const float x = 1;

@@ -18,7 +18,8 @@ namespace parcae::util {
 
 class HashingThread {
  public:
-  // Starts the thread, with room for digests of items 0 .. items - 1.
+  // Starts the thread (none for 0 items), with room for digests of items
+  // 0 .. items - 1.
   explicit HashingThread(std::size_t items);
   // Joins the thread; what was not yet hashed is dropped (after an error).
   ~HashingThread();
