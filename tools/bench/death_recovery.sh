@@ -9,7 +9,8 @@
 set -uo pipefail
 parcae=$1; runs=${2:-20}
 root=$(cd "$(dirname "$0")/../.." && pwd)
-. /work/wt/mpienv.sh 2>/dev/null || true
+export OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_mpi_yield_when_idle=1 OMP_NUM_THREADS=1
+[ "$(id -u)" = 0 ] && export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 recovered=0 requeued=0 hung=0 failed=0
 for i in $(seq "$runs"); do
   victim=$(( (i - 1) % 6 + 1 ))
