@@ -234,7 +234,7 @@ std::uint64_t write_floats(hid_t parent, const std::string& name, std::span<cons
 }
 
 std::uint64_t read_floats(hid_t parent, const std::string& name, std::int64_t expected,
-                          std::vector<float>& out, const std::string& checksum_attribute,
+                          model::Floats& out, const std::string& checksum_attribute,
                           std::uint64_t& stored) {
   if (!has_link(parent, name)) throw Error("missing dataset '" + name + "'");
   Handle dataset(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, "dataset '" + name + "'");

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "parcae/model/shard.hpp"
+
 namespace parcae::ckpt::h5 {
 
 // What went wrong, without the file's name (the caller adds it and picks
@@ -84,7 +86,7 @@ std::uint64_t write_floats(hid_t parent, const std::string& name, std::span<cons
 // hashed as it arrives. Returns the data's XXH3; `stored` gets the dataset's
 // attribute `checksum_attribute`.
 std::uint64_t read_floats(hid_t parent, const std::string& name, std::int64_t expected,
-                          std::vector<float>& out, const std::string& checksum_attribute,
+                          model::Floats& out, const std::string& checksum_attribute,
                           std::uint64_t& stored);
 
 }  // namespace parcae::ckpt::h5

@@ -53,7 +53,7 @@ void put(model::Shard& shard, const model::LayerSpec& spec, const char* name,
 
 model::Shard empty_shard(const model::GptConfig& cfg, int layer) {
   const auto size = static_cast<std::size_t>(model::layer_spec(cfg, layer).size);
-  return {layer, std::vector<float>(size), std::vector<float>(size), std::vector<float>(size), 0};
+  return {layer, model::Floats(size, 0.0f), model::Floats(size, 0.0f), model::Floats(size, 0.0f), 0};
 }
 
 }  // namespace

@@ -50,10 +50,10 @@ model::LayerSpec spec_of(const model::GptConfig& cfg, int layer, const std::stri
   return model::layer_spec(cfg, layer);
 }
 
-const std::vector<float>& buffer(const model::Shard& s, int i) {
+const model::Floats& buffer(const model::Shard& s, int i) {
   return i == 0 ? s.param : i == 1 ? s.adam_m : s.adam_v;
 }
-std::vector<float>& buffer(model::Shard& s, int i) {
+model::Floats& buffer(model::Shard& s, int i) {
   return i == 0 ? s.param : i == 1 ? s.adam_m : s.adam_v;
 }
 std::uint64_t sum(const model::Shard::BufferChecksums& c, int i) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "parcae/compute/layer_ops.hpp"
 #include "parcae/error.hpp"
@@ -78,8 +79,20 @@ std::int64_t Stage::parameters() const {
 }
 
 model::Shard Stage::copy_shard(int layer) const {
+  model::Shard shard;
+  copy_shard(layer, shard);
+  return shard;
+}
+
+void Stage::copy_shard(int layer, model::Shard& into) const {
   const LayerState& s = state(layer);
-  return {layer, s.param.download(), s.adam_m.download(), s.adam_v.download(), s.step};
+  into.layer = layer;
+  into.step = s.step;
+  for (auto [from, to] : {std::pair{&s.param, &into.param}, std::pair{&s.adam_m, &into.adam_m},
+                          std::pair{&s.adam_v, &into.adam_v}}) {
+    to->resize(from->size());  // uninitialised (model::Floats): the download writes it all
+    from->download(*to);
+  }
 }
 
 StageActivations Stage::make_activations(int B, int T) const {

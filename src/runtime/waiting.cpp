@@ -72,20 +72,32 @@ void keep_vigil() {
 
 void wait_politely(std::span<MPI_Request> requests, const Patience* patience,
                    const std::vector<int>& peers) {
+  wait_politely(requests, [](int) {}, patience, peers);
+}
+
+void wait_politely(std::span<MPI_Request> requests, const std::function<void(int)>& completed,
+                   const Patience* patience, const std::vector<int>& peers) {
   const double start = MPI_Wtime();
   const bool notices = patience != nullptr && !peers.empty() && rank_in(patience->world) != 0;
   double next_notice = start + (patience ? patience->notice_s() : 0);
+  // The back-off counts from the last completion, not the start: a long
+  // transfer of many messages must not sleep between every two of them.
+  double last_progress = start;
+  std::vector<int> done(requests.size());
   while (true) {
-    int done = 0;
-    MPI_Testall(static_cast<int>(requests.size()), requests.data(), &done, MPI_STATUSES_IGNORE);
-    if (done) return;
+    int count = 0;
+    MPI_Testsome(static_cast<int>(requests.size()), requests.data(), &count, done.data(),
+                 MPI_STATUSES_IGNORE);
+    if (count == MPI_UNDEFINED) return;  // every request is complete (MPI_REQUEST_NULL)
+    for (int i = 0; i < count; ++i) completed(done[i]);
     const double now = MPI_Wtime();
+    if (count > 0) last_progress = now;
     if (notices && now >= next_notice) {
       send_notice({peers, now - start}, patience->world);
       next_notice = now + patience->notice_s();
     }
     if (now - start > 1e-3) keep_vigil();
-    back_off(now - start);
+    if (count == 0) back_off(now - last_progress);
   }
 }
 

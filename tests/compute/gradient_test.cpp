@@ -241,7 +241,7 @@ TEST(StageState, ShardsRoundTripAndTrainingResumesIdentically) {
   std::vector<Shard> shards;
   for (int l = 3; l < 6; ++l) shards.push_back(trained.copy_shard(l));
   EXPECT_EQ(shards[0].step, 1);
-  EXPECT_NE(shards[1].adam_v, std::vector<float>(shards[1].adam_v.size(), 0.0f));
+  EXPECT_NE(shards[1].adam_v, model::Floats(shards[1].adam_v.size(), 0.0f));
   Stage resumed(cfg, shards);
   for (int l = 3; l < 6; ++l) EXPECT_EQ(resumed.copy_shard(l), shards[l - 3]) << l;
   EXPECT_EQ(step(trained), step(resumed));

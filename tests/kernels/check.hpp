@@ -3,6 +3,7 @@
 // error, and a central finite-difference check of a gradient.
 #include <cmath>
 #include <functional>
+#include <span>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -29,10 +30,10 @@ inline std::vector<int> random_tokens(Rng& rng, std::size_t n, int V) {
 
 // Float copies of double data: the kernels and the reference see the same numbers.
 inline std::vector<float> to_float(const std::vector<double>& v) { return {v.begin(), v.end()}; }
-inline std::vector<double> to_double(const std::vector<float>& v) { return {v.begin(), v.end()}; }
+inline std::vector<double> to_double(std::span<const float> v) { return {v.begin(), v.end()}; }
 
 // ||got - ref|| / ||ref||
-inline double rel_error(const std::vector<float>& got, const std::vector<double>& ref) {
+inline double rel_error(std::span<const float> got, const std::vector<double>& ref) {
   double diff = 0, norm = 0;
   for (std::size_t i = 0; i < ref.size(); ++i) {
     diff += (got[i] - ref[i]) * (got[i] - ref[i]);

@@ -60,7 +60,7 @@ TEST(Init, Gpt2Statistics) {
   const auto& wte = emb_spec.at("wte");
   for (std::int64_t i = 250LL * cfg.channels; i < wte.size; ++i) ASSERT_EQ(emb.param[i], 0.0f);
   EXPECT_NE(emb.param[249LL * cfg.channels], 0.0f);
-  EXPECT_EQ(block.adam_m, std::vector<float>(spec.size, 0.0f));
+  EXPECT_EQ(block.adam_m, Floats(spec.size, 0.0f));
   EXPECT_EQ(block.step, 0);
 }
 

@@ -51,6 +51,10 @@ class Stage {
 
   // A host copy of layer `layer`'s state: parameters, moments and step.
   model::Shard copy_shard(int layer) const;
+  // The same into `into`, whose buffers are reused when they have the size
+  // already (a checkpoint's copies, step after step: no allocation, no page
+  // faults, one pass over the state).
+  void copy_shard(int layer, model::Shard& into) const;
   // Layer `layer`'s parameters in the backend's memory, read-only (for decoding,
   // compute/decoder.hpp, which runs the layers one position at a time).
   const float* param(int layer) const { return state(layer).param.data(); }

@@ -1,11 +1,13 @@
 #pragma once
 // The migration executor's MPI edge: one rank's part of a MigrationPlan. A
-// shard travels as four messages on one tag: a header (layer, step, size,
-// checksum) and its three float buffers, raw, without copies. All of a rank's
+// shard travels as four messages on one tag: its three float buffers, raw,
+// without copies, and a header (layer, step, size, checksum). All of a rank's
 // sends and receives are in flight at once, so no order of the plan can
 // deadlock, and MPI's non-overtaking rule (same sender, same tag, same
-// communicator) matches them in the plan's order. The receiver verifies the
-// checksum of every shard before it is used.
+// communicator) matches them in the plan's order: every buffer of a pair's
+// shards first, then their headers, so the sender computes the checksums
+// while the receiver copies. The receiver hashes each buffer on a helper
+// thread as it lands and verifies every shard before it is used.
 #include <mpi.h>
 
 #include <cstdint>
@@ -24,6 +26,20 @@ struct ExchangeStats {
   std::int64_t bytes_received = 0;
   double seconds = 0.0;
 };
+
+// What a shard's sender says of it.
+struct ShardHeader {
+  int layer = 0;
+  std::int64_t step = 0;
+  std::int64_t floats = 0;  // per buffer
+  std::uint64_t checksum = 0;  // Shard::checksum() at the sender
+};
+
+// Throws std::runtime_error naming the layer and the source rank `from` when
+// `arrived` (its buffers hashing to `sums`; its step is the header's) is not
+// the shard `header` describes.
+void check_arrival(const ShardHeader& header, const model::Shard& arrived,
+                   const model::Shard::BufferChecksums& sums, int from);
 
 // Sends the shards of `held` (this rank's current state) that the plan asks
 // of it and returns the shards it receives, in the plan's order. Ranks are

@@ -7,14 +7,20 @@
 
 #include "parcae/model/config.hpp"
 #include "parcae/model/layers.hpp"
+#include "parcae/util/default_init_allocator.hpp"
 
 namespace parcae::model {
 
+// A shard's buffer. resize() leaves new floats uninitialised: every buffer
+// is written whole where it is made (received, read, downloaded, initialised),
+// so zeroing it first would cost a pass over the state for nothing.
+using Floats = std::vector<float, util::DefaultInitAllocator<float>>;
+
 struct Shard {
   int layer = 0;                // index in the model: 0 embedding, 1..L blocks, L + 1 head
-  std::vector<float> param;     // layer_spec(cfg, layer).size floats each
-  std::vector<float> adam_m;    // AdamW first moment
-  std::vector<float> adam_v;    // AdamW second moment
+  Floats param;                 // layer_spec(cfg, layer).size floats each
+  Floats adam_m;                // AdamW first moment
+  Floats adam_v;                // AdamW second moment
   std::int64_t step = 0;        // AdamW updates applied so far
 
   // A fingerprint of the state (layer, step and the bits of the three

@@ -66,6 +66,11 @@ void keep_vigil();
 void wait_politely(std::span<MPI_Request> requests, const Patience* patience = nullptr,
                    const std::vector<int>& peers = {});
 inline void wait_politely(MPI_Request& request) { wait_politely(std::span(&request, 1)); }
+// The same, calling `completed(i)` on this thread as soon as requests[i] is
+// complete (each index once), so the caller can use what arrived while the
+// rest still travels.
+void wait_politely(std::span<MPI_Request> requests, const std::function<void(int)>& completed,
+                   const Patience* patience = nullptr, const std::vector<int>& peers = {});
 
 // The world ranks of `comm`'s ranks other than this one (the peers of a
 // collective over it), or of its rank `rank` alone.
