@@ -206,10 +206,9 @@ std::optional<Job> setup(int argc, char** argv, MpiJob& job) {
   const int workers = job.joiner || job.size == 1 ? 1 : job.size - 1;
   j.cfg.validate(workers);
   j.elastic = elastic_config_from(vm);
-  if (j.elastic && (vm.count("checkpoint-seconds") || vm["checkpoint-sync"].as<bool>())) {
-    throw InputError("--checkpoint-seconds and --checkpoint-sync do not apply to an elastic run "
-                     "yet (it checkpoints every --checkpoint-every steps and on a signal, "
-                     "synchronously)");
+  if (j.elastic && vm["checkpoint-sync"].as<bool>()) {
+    throw InputError("--checkpoint-sync does not apply to an elastic run (its checkpoints are "
+                     "always written before training goes on)");
   }
   if (job.joiner && !j.elastic) throw InputError("a spawned process joins an elastic run only");
   if (j.elastic) {

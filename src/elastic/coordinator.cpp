@@ -176,9 +176,15 @@ class Coordinator {
   // Between interval k and the next: the signals' requests (this rank's and
   // the workers' relayed ones) since the last look, kept until answered.
   bool asked_to_checkpoint();
-  // Answers them: the layout in place saves the state unless the newest
-  // complete checkpoint already holds it. Returns whether the job stops.
-  bool answer_requests(int k);
+  // Whether --checkpoint-seconds have passed since the newest checkpoint (or the start).
+  bool clock_due() const {
+    return cfg_.checkpoints.every_seconds > 0 &&
+           seconds_between(last_checkpoint_, Clock::now()) >= cfg_.checkpoints.every_seconds;
+  }
+  // Answers them (or the clock: `why`): the layout in place saves the state
+  // unless the newest complete checkpoint already holds it. Returns whether
+  // the job stops.
+  bool answer_requests(int k, const char* why);
   // Where the trace stands after the steps logged so far.
   TracePosition position_now() const {
     return position_after(interval_, steps_into_, e_.interval_steps);
@@ -226,6 +232,7 @@ class Coordinator {
   int resume_steps_done_ = 0;  // of it, the steps the checkpoint already holds
   int interval_ = 0;           // the interval being carried out
   int steps_into_ = 0;         // its steps logged in the current attempt
+  Clock::time_point last_checkpoint_ = Clock::now();  // for --checkpoint-seconds
 };
 
 double Coordinator::interval_seconds(const LiveCosts& costs) const {
@@ -306,6 +313,7 @@ void Coordinator::collect_checkpoint(const runtime::Layout& layout, std::int64_t
   }
   complete_checkpoint(cfg_, layout.dp(), layout.pp(), workers_, stages, position_now());
   checkpointed_ = steps_done;
+  last_checkpoint_ = Clock::now();
   record({{"event", "checkpoint"}, {"step", steps_done}, {"dp", layout.dp()}, {"pp", layout.pp()}});
 }
 
@@ -327,6 +335,7 @@ void Coordinator::collect_store_checkpoint(const ControlMessage& m, const TraceP
   complete_checkpoint(cfg_, std::max(1, last_.dp), static_cast<int>(parts.size()), workers_,
                       parts, at);
   checkpointed_ = m.first_step;
+  last_checkpoint_ = Clock::now();
   record({{"event", "checkpoint"}, {"step", m.first_step}, {"for", why}, {"parts", parts.size()},
           {"interval", at.interval}, {"steps_into_interval", at.steps_done}});
 }
@@ -540,7 +549,7 @@ bool Coordinator::asked_to_checkpoint() {
   return asked_ != runtime::StepEnd::train_on;
 }
 
-bool Coordinator::answer_requests(int k) {
+bool Coordinator::answer_requests(int k, const char* why) {
   const bool stop = asked_ == runtime::StepEnd::checkpoint_and_stop;
   asked_ = runtime::StepEnd::train_on;
   const auto& layout = controller_.layout();
@@ -560,9 +569,10 @@ bool Coordinator::answer_requests(int k) {
       m.saves.push_back({w.rank, w.layers.first_layer, w.layers.end_layer});
     if (m.saves.empty()) throw std::logic_error("elastic: a layout in place holds no state to save");
     tell_workers(m);
-    collect_store_checkpoint(m, {k + 1, 0}, "signal");
+    collect_store_checkpoint(m, {k + 1, 0}, why);
     out_ << "checkpoint " << ckpt::step_dir(runtime::checkpoint_run_dir(cfg_), step_).string()
-         << " (asked for after interval " << k + 1 << ")\n" << std::flush;
+         << " (" << (std::string(why) == "clock" ? "--checkpoint-seconds" : "asked for")
+         << " after interval " << k + 1 << ")\n" << std::flush;
   }
   return stop;
 }
@@ -698,7 +708,10 @@ ElasticSummary Coordinator::run() {
               {"destinations", d.plan.destinations()}});
     }
     interval_line(d, steps, migration_s, train_s);
-    if (step_ < cfg_.steps && asked_to_checkpoint() && answer_requests(k)) {
+    // Signals and the clock are answered between intervals.
+    const bool asked = step_ < cfg_.steps && asked_to_checkpoint();
+    const bool clock = step_ < cfg_.steps && !asked && clock_due();
+    if ((asked || clock) && answer_requests(k, asked ? "signal" : "clock")) {
       summary_.stopped = true;
       break;
     }

@@ -9,6 +9,8 @@
 #   crash    checkpoints every 7 steps; a worker SIGKILLed mid-run ends the job
 #            non-zero (plain mpirun); --resume of a missing and of an
 #            incomplete folder is exit 2 naming it; --resume auto finishes.
+#            Then --checkpoint-seconds 1: a checkpoint by the clock, resumed
+#            with --resume PATH into another run.
 #   signals  SIGUSR2 to mpirun: the coordinator checkpoints between two
 #            intervals and every rank exits 75; then SIGUSR1 to mpirun
 #            (checkpoint, train on) and SIGTERM to one worker (exit 75);
@@ -39,13 +41,15 @@ instances() {
   sed -n 's/^interval *\([0-9]*\)\/[0-9]* | *\([0-9]*\) instances.*/\1 \2/p' "$1" |
     awk -v from="$2" '$1 >= from'
 }
-# resumed NAME RUN STEP: `--resume auto` of run RUN goes on from its checkpoint
-# of STEP steps and computes what the undisturbed run does.
+# resumed NAME RUN STEP [FROM]: `--resume auto` of run RUN (or `--resume FROM`,
+# a step folder of another run) goes on from the checkpoint of STEP steps and
+# computes what the undisturbed run does.
 resumed() {
-  local name=$1 run=$2 step=$3 first
-  mpi "$parcae" "${args[@]}" "${elastic[@]}" --run "$run" --resume auto --metrics "$name.jsonl" \
-    2>"$name.err" || fail "$name: --resume auto failed"
-  grep -q "resuming from ck/$run/step-$(printf %08d "$step") (step $step of 60)" "$name.err" ||
+  local name=$1 run=$2 step=$3 from=${4:-auto} first
+  mpi "$parcae" "${args[@]}" "${elastic[@]}" --run "$run" --resume "$from" --metrics "$name.jsonl" \
+    2>"$name.err" || fail "$name: --resume $from failed"
+  [ "$from" != auto ] || from=ck/$run/step-$(printf %08d "$step")
+  grep -q "resuming from $from (step $step of 60)" "$name.err" ||
     fail "$name: did not resume from the checkpoint of step $step"
   first=$(sed -n 's/^interval *\([0-9]*\)\/.*/\1/p' "$name.err" | head -n 1)
   [ -n "$first" ] || fail "$name: no interval trained"
@@ -106,6 +110,15 @@ crash)
   done
   echo "--resume of an incomplete and of a missing folder: exit 2, named"
   resumed after_crash crash "$step"
+
+  # --checkpoint-seconds: checkpoints between intervals by the clock; one of
+  # them, resumed by its path into another run, computes the same.
+  mpi "$parcae" "${args[@]}" "${elastic[@]}" --checkpoint-seconds 1 --keep-checkpoints 100 \
+    --run clock 2>clock.err || fail "the --checkpoint-seconds run failed"
+  step=$(sed -n 's|^checkpoint ck/clock/step-\([0-9]*\) (--checkpoint-seconds after interval.*|\1|p' clock.err |
+    head -n 1)
+  [ -n "$step" ] || fail "no checkpoint by the clock"
+  resumed after_clock from_clock $((10#$step)) "ck/clock/step-$step"
   ;;
 signals)
   # start RUN [ARGS]: the job under rank_exit_code.sh (each rank's code in rc.RANK), until interval 5.
