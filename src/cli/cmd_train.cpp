@@ -11,6 +11,8 @@
 #include "mpi_command.hpp"
 #include "number_option.hpp"
 #include "parcae/ckpt/catalog.hpp"
+#include "parcae/ckpt/manifest.hpp"
+#include "parcae/elastic/trace_position.hpp"
 #include "parcae/error.hpp"
 #include "parcae/runtime/resume.hpp"
 #include "parcae/runtime/trainer.hpp"
@@ -173,6 +175,17 @@ compute::Backend* backend_from(const po::variables_map& vm, const MpiJob& job, b
   return &backend;
 }
 
+// Where in the trace a resumed elastic run goes on: what its checkpoint recorded.
+elastic::TracePosition trace_position_of(const Job& j) {
+  const auto& dir = j.cfg.start.step_dir;
+  try {
+    return elastic::position_of(ckpt::read_manifest(dir).training, j.cfg.start.step,
+                                j.elastic->interval_steps);
+  } catch (const InputError& e) {
+    throw InputError("--resume " + dir + ": " + e.what());
+  }
+}
+
 // Every rank parses and validates the same way before any communication.
 std::optional<Job> setup(int argc, char** argv, MpiJob& job) {
   po::options_description options("parcae train options");
@@ -193,11 +206,10 @@ std::optional<Job> setup(int argc, char** argv, MpiJob& job) {
   const int workers = job.joiner || job.size == 1 ? 1 : job.size - 1;
   j.cfg.validate(workers);
   j.elastic = elastic_config_from(vm);
-  if (j.elastic && (vm.count("resume") || vm.count("checkpoint-seconds") ||
-                    vm["checkpoint-sync"].as<bool>())) {
-    throw InputError("--resume, --checkpoint-seconds and --checkpoint-sync do not apply to an "
-                     "elastic run yet (it checkpoints every --checkpoint-every steps, "
-                     "synchronously, for its rollbacks)");
+  if (j.elastic && (vm.count("checkpoint-seconds") || vm["checkpoint-sync"].as<bool>())) {
+    throw InputError("--checkpoint-seconds and --checkpoint-sync do not apply to an elastic run "
+                     "yet (it checkpoints every --checkpoint-every steps and on a signal, "
+                     "synchronously)");
   }
   if (job.joiner && !j.elastic) throw InputError("a spawned process joins an elastic run only");
   if (j.elastic) {
@@ -208,10 +220,10 @@ std::optional<Job> setup(int argc, char** argv, MpiJob& job) {
     for (int i = 1; i < argc; ++i) j.elastic->program_args.emplace_back(argv[i]);
   }
   j.backend = backend_from(vm, job, j.elastic.has_value());
-  // With checkpoints on, a signal from now on is a request the steps answer
-  // (signals.hpp); without (nothing to resume from), and in an elastic run,
-  // the plain stop stays.
-  if (!j.elastic && !j.cfg.checkpoints.dir.empty()) take_signals_as_requests();
+  // With checkpoints on, a signal from now on is a request the steps (an
+  // elastic run: the intervals) answer (signals.hpp); without (nothing to
+  // resume from) the plain stop stays.
+  if (!j.cfg.checkpoints.dir.empty()) take_signals_as_requests();
   j.plot = plot_path_from(vm);
   if (j.plot && !j.elastic) throw InputError("--plot draws an elastic run's --timeline (--elastic or --trace)");
   job.stall_seconds = j.cfg.stall_seconds;
@@ -222,27 +234,46 @@ std::optional<Job> setup(int argc, char** argv, MpiJob& job) {
   outputs.input("--val-data", j.cfg.val_path);
   apply_threads_option(vm);
   j.data = runtime::load_train_data(j.cfg);
-  if (!j.cfg.checkpoints.dir.empty()) {
-    const auto start = runtime::resolve_start(
-        j.cfg, vm.count("resume") ? vm["resume"].as<std::string>() : std::string());
+  const std::string resume = vm.count("resume") ? vm["resume"].as<std::string>() : "";
+  // A spawned process joins a running job: its state comes from live holders,
+  // and the run's folder holds that job's checkpoints (no fresh start to refuse).
+  if (!j.cfg.checkpoints.dir.empty() && !(job.joiner && resume.empty())) {
+    const auto start = runtime::resolve_start(j.cfg, resume);
     j.cfg.start = start.start;
     j.start_said = start.said;
     j.warnings = start.warnings;
+    if (j.elastic && !j.cfg.start.step_dir.empty()) j.elastic->start_at = trace_position_of(j);
     // The folder is made and tried once, on rank 0 (the others agree on its failure).
     if (job.speaks()) ckpt::check_writable(runtime::checkpoint_run_dir(j.cfg), 0);
   }
   return j;
 }
 
+void say_warnings(const Job& j) {
+  for (const auto& w : j.warnings) std::cerr << "parcae train: warning: " << w << "\n";
+}
+
+void say_stopped(std::int64_t steps_done, int steps) {
+  std::cerr << "parcae train: stopped after step " << steps_done << "/" << steps
+            << " as asked; exit " << kExitRequeue << " (requeue me)\n";
+}
+
 int train(const MpiJob& job, const Job& j) {
   const auto& cfg = j.cfg;
   if (j.elastic) {
-    elastic::run_elastic_job(cfg, *j.elastic, j.data, std::cerr);
+    if (job.speaks()) {
+      say_warnings(j);
+      if (!j.start_said.empty()) std::cerr << "parcae train: " << j.start_said << "\n";
+    }
+    const auto summary =
+        elastic::run_elastic_job(cfg, *j.elastic, j.data, std::cerr, take_signal_request);
     if (job.speaks() && j.plot) plot_timeline(j.elastic->timeline_path, *j.plot, std::cerr);
-    return 0;
+    if (!summary.stopped) return 0;
+    if (job.speaks()) say_stopped(summary.steps_done, cfg.steps);
+    return kExitRequeue;
   }
   if (job.rank == 0) {
-    for (const auto& w : j.warnings) std::cerr << "parcae train: warning: " << w << "\n";
+    say_warnings(j);
     if (job.size > 1) {
       std::cerr << "parcae train: " << cfg.model.describe() << ", " << cfg.dp << "x" << cfg.pp
                 << " on " << job.size - 1 << " workers, global batch " << cfg.global_batch
@@ -267,10 +298,7 @@ int train(const MpiJob& job, const Job& j) {
                    .at_end = saving}};
   const auto outcome = runtime::run_training_job(cfg, j.data, std::cerr, control, *j.backend);
   if (!outcome.stopped) return 0;
-  if (!outcome.steps.empty()) {
-    std::cerr << "parcae train: stopped after step " << outcome.steps.back().step + 1 << "/"
-              << cfg.steps << " as asked; exit " << kExitRequeue << " (requeue me)\n";
-  }
+  if (!outcome.steps.empty()) say_stopped(outcome.steps.back().step + 1, cfg.steps);
   return kExitRequeue;
 }
 

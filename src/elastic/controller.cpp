@@ -68,6 +68,14 @@ int Controller::highest_wanted(int k) const {
   return 0;
 }
 
+std::vector<int> Controller::alive_ranks() const {
+  std::vector<int> ranks;
+  for (int w = 0; w < source_.workers(); ++w) {
+    if (alive_[w]) ranks.push_back(w + 1);
+  }
+  return ranks;
+}
+
 int Controller::alive_count() const {
   return static_cast<int>(std::count(alive_.begin(), alive_.end(), true));
 }
@@ -88,36 +96,56 @@ liveput::Config Controller::choose(int k, const trace::Interval& now) {
   return liveput::decide(table_, state_, now, future);
 }
 
-Decision Controller::decide(int k) {
-  Decision d;
-  d.interval = k;
-  d.event = source_.event(k);
-  for (int r : d.event.preempted) listed_[r - 1] = false;
-  for (int r : d.event.allocated) listed_[r - 1] = true;
+RankEvent Controller::arrive(int k) {
+  RankEvent e = source_.event(k);
+  for (int r : e.preempted) listed_[r - 1] = false;
+  for (int r : e.allocated) listed_[r - 1] = true;
   // A dead process never comes back, and a rank with no process yet has no
   // instance to lose or gain: the trace's events for them are moot.
   const auto no_process = [&](int r) { return dead_[r - 1] || r > present_; };
-  std::erase_if(d.event.allocated, no_process);
-  std::erase_if(d.event.preempted, no_process);
+  std::erase_if(e.allocated, no_process);
+  std::erase_if(e.preempted, no_process);
   // A process that joined for an instance the source already had arrives now.
   for (int r = 1; r <= present_; ++r) {
-    const bool allocated = std::find(d.event.allocated.begin(), d.event.allocated.end(), r) !=
-                           d.event.allocated.end();
-    if (listed_[r - 1] && !alive_[r - 1] && !dead_[r - 1] && !allocated)
-      d.event.allocated.push_back(r);
+    const bool allocated =
+        std::find(e.allocated.begin(), e.allocated.end(), r) != e.allocated.end();
+    if (listed_[r - 1] && !alive_[r - 1] && !dead_[r - 1] && !allocated) e.allocated.push_back(r);
   }
-  std::sort(d.event.allocated.begin(), d.event.allocated.end());
-  d.evacuate = options_.evacuate;
-  const trace::Interval& now = source_.series().intervals.at(k);
+  std::sort(e.allocated.begin(), e.allocated.end());
+  for (int r : e.preempted) alive_[r - 1] = false;
+  for (int r : e.allocated) alive_[r - 1] = true;
+  return e;
+}
+
+void Controller::begin_at(int k0) {
+  if (trained_ || next_ != 0) throw std::logic_error("controller: begin_at after a decision");
+  if (k0 < 0 || k0 > source_.intervals()) {
+    throw std::logic_error("controller: begin_at(" + std::to_string(k0) + ") outside the " +
+                           std::to_string(source_.intervals()) + " intervals");
+  }
+  for (int k = 0; k < k0; ++k) arrive(k);
+  next_ = k0;
+  state_.n = alive_count();
+}
+
+Decision Controller::decide(int k) {
+  if (k != next_) {
+    throw std::logic_error("controller: decision for interval " + std::to_string(k) +
+                           ", the next is " + std::to_string(next_));
+  }
+  ++next_;
+  Decision d;
+  d.interval = k;
   // Preempted ranks lose their state before anything else, unless a notice
   // lets them evacuate it in this reconfiguration.
   std::vector<bool> usable = holds_state_;
+  d.event = arrive(k);
+  d.evacuate = options_.evacuate;
+  const trace::Interval& now = source_.series().intervals.at(k);
   for (int r : d.event.preempted) {
-    alive_[r - 1] = false;
     holds_state_[r - 1] = false;
     if (!options_.evacuate) usable[r - 1] = false;
   }
-  for (int r : d.event.allocated) alive_[r - 1] = true;
 
   liveput::Config target = choose(k, now);
   if (target.training() && target.instances() > alive_count()) {
@@ -150,10 +178,6 @@ Decision Controller::lose(int k, const std::vector<int>& dead, const Holdings& h
 }
 
 void Controller::carry_out(Decision& d, liveput::Config target, const Holdings& holdings) {
-  std::vector<int> alive_ranks;
-  for (int w = 0; w < source_.workers(); ++w) {
-    if (alive_[w]) alive_ranks.push_back(w + 1);
-  }
   d.config = target;
   if (!target.training()) {
     if (state_.config.training()) state_.stopped = true;
@@ -165,7 +189,7 @@ void Controller::carry_out(Decision& d, liveput::Config target, const Holdings& 
   }
   d.ranges = ranges_for(target.pp);
   const runtime::Layout next =
-      plan_layout(holdings, alive_ranks, target.dp, target.pp, d.ranges, layer_bytes_);
+      plan_layout(holdings, alive_ranks(), target.dp, target.pp, d.ranges, layer_bytes_);
   std::optional<Previous> previous;
   if (trained_) previous = Previous{layout_ ? &*layout_ : &next, ranges_};
   d.plan = plan_migration(holdings, previous, next, d.ranges, layer_bytes_);

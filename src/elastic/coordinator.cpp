@@ -9,6 +9,7 @@
 #include <ostream>
 #include <thread>
 
+#include "parcae/ckpt/paths.hpp"
 #include "parcae/elastic/control.hpp"
 #include "parcae/elastic/job.hpp"
 #include "parcae/elastic/join.hpp"
@@ -23,6 +24,7 @@
 #include "parcae/runtime/groups.hpp"
 #include "parcae/runtime/membership.hpp"
 #include "parcae/runtime/postbox.hpp"
+#include "parcae/runtime/step_end_agreement.hpp"
 #include "parcae/runtime/waiting.hpp"
 #include "parcae/trace/trace.hpp"
 #include "parcae/util/atomic_file.hpp"
@@ -66,7 +68,8 @@ std::vector<int> active_ranks(const Decision& d) {
 class Coordinator {
  public:
   Coordinator(const runtime::TrainConfig& cfg, const ElasticConfig& e, const LiveCosts& costs,
-              bool has_val, MPI_Comm world, Joins& joins, std::ostream& out)
+              bool has_val, MPI_Comm world, Joins& joins, std::ostream& out,
+              runtime::RequestSource requests)
       : cfg_(cfg),
         data_has_val_(has_val),
         e_(e),
@@ -87,8 +90,17 @@ class Coordinator {
         forecaster_(make_forecaster(e.policy, *predictor_)),
         controller_(table_, forecaster_.get(), balance_costs(costs), shard_bytes(cfg.model),
                     source_, {e.policy, e.look_ahead, e.notice_s > 0, e.hdf5_migration, present_}),
-        store_(costs.store) {
+        store_(costs.store),
+        requests_(std::move(requests)) {
     if (!e.timeline_path.empty()) timeline_.emplace(e.timeline_path);
+    if (!cfg.start.step_dir.empty()) {
+      // Resumed: the checkpoint's step is done and on disk, and the trace goes
+      // on where it was taken; the first decision loads it into its layout.
+      step_ = checkpointed_ = cfg.start.step;
+      first_interval_ = std::min(e.start_at.interval, source_.intervals());
+      resume_steps_done_ = e.start_at.steps_done;
+      controller_.begin_at(first_interval_);
+    }
   }
 
   ElasticSummary run();
@@ -157,7 +169,20 @@ class Coordinator {
   double collect_migration(std::int64_t epoch);
   void collect_steps(const runtime::Layout& layout, std::int64_t first, int steps);
   void collect_checkpoint(const runtime::Layout& layout, std::int64_t steps_done);
-  void collect_store_checkpoint(const ControlMessage& m);
+  // The parts the savers of `m` write of the checkpoint of m.first_step,
+  // taken at `at` of the trace, then its manifest; `why` for the timeline.
+  void collect_store_checkpoint(const ControlMessage& m, const TracePosition& at,
+                                const char* why);
+  // Between interval k and the next: the signals' requests (this rank's and
+  // the workers' relayed ones) since the last look, kept until answered.
+  bool asked_to_checkpoint();
+  // Answers them: the layout in place saves the state unless the newest
+  // complete checkpoint already holds it. Returns whether the job stops.
+  bool answer_requests(int k);
+  // Where the trace stands after the steps logged so far.
+  TracePosition position_now() const {
+    return position_after(interval_, steps_into_, e_.interval_steps);
+  }
   void record(const nlohmann::json& j) {
     if (timeline_) timeline_->write(j.dump() + "\n");
   }
@@ -195,6 +220,12 @@ class Coordinator {
   ElasticSummary summary_;
   std::vector<double> step_seconds_;  // wall time of each step done, by step
   StoreSpeed store_;                  // what a checkpoint save or load costs
+  runtime::RequestSource requests_;    // the signals' requests on this rank
+  runtime::StepEnd asked_ = runtime::StepEnd::train_on;  // heard, not yet answered
+  int first_interval_ = 0;     // the first interval decided (a resumed run's checkpoint's)
+  int resume_steps_done_ = 0;  // of it, the steps the checkpoint already holds
+  int interval_ = 0;           // the interval being carried out
+  int steps_into_ = 0;         // its steps logged in the current attempt
 };
 
 double Coordinator::interval_seconds(const LiveCosts& costs) const {
@@ -249,6 +280,7 @@ void Coordinator::collect_steps(const runtime::Layout& layout, std::int64_t firs
     if (static_cast<std::size_t>(step) >= step_seconds_.size()) step_seconds_.resize(step + 1);
     step_seconds_[step] = total.ms / 1000.0;
     step_ = step + 1;  // logged: a recovery never goes on past it
+    ++steps_into_;
     if (data_has_val_ && runtime::eval_due(cfg_, static_cast<int>(step))) {
       runtime::EvalReport eval;
       for (int source : reporters)
@@ -272,7 +304,7 @@ void Coordinator::collect_checkpoint(const runtime::Layout& layout, std::int64_t
                              std::to_string(steps_done));
     }
   }
-  complete_checkpoint(cfg_, layout.dp(), layout.pp(), workers_, stages);
+  complete_checkpoint(cfg_, layout.dp(), layout.pp(), workers_, stages, position_now());
   checkpointed_ = steps_done;
   record({{"event", "checkpoint"}, {"step", steps_done}, {"dp", layout.dp()}, {"pp", layout.pp()}});
 }
@@ -281,7 +313,8 @@ void Coordinator::collect_checkpoint(const runtime::Layout& layout, std::int64_t
 // the checkpoint of the current step; the manifest makes it complete before
 // rank 0 enters the regroup, so every worker, which loads only after the
 // regroup, finds it whole.
-void Coordinator::collect_store_checkpoint(const ControlMessage& m) {
+void Coordinator::collect_store_checkpoint(const ControlMessage& m, const TracePosition& at,
+                                           const char* why) {
   std::vector<runtime::ShardsSaved> parts;
   for (const auto& save : m.saves) {
     parts.push_back(receive_watched<runtime::ShardsSaved>(save.rank, {save.rank}));
@@ -292,10 +325,10 @@ void Coordinator::collect_store_checkpoint(const ControlMessage& m) {
     }
   }
   complete_checkpoint(cfg_, std::max(1, last_.dp), static_cast<int>(parts.size()), workers_,
-                      parts);
+                      parts, at);
   checkpointed_ = m.first_step;
-  record({{"event", "checkpoint"}, {"step", m.first_step}, {"for", "reconfiguration"},
-          {"parts", parts.size()}});
+  record({{"event", "checkpoint"}, {"step", m.first_step}, {"for", why}, {"parts", parts.size()},
+          {"interval", at.interval}, {"steps_into_interval", at.steps_done}});
 }
 
 // The interval's body, again after each recovery.
@@ -319,15 +352,20 @@ Coordinator::Outcome Coordinator::attempt(const Decision& d, Clock::time_point s
     step_ = back_to;
   }
   const std::int64_t epoch = epoch_++;
+  // A resumed run's first interval trains only the steps its checkpoint lacks.
+  steps_into_ = resume_steps_done_;
+  resume_steps_done_ = 0;
   ControlMessage m;
   if (!d.training()) {
     m = idle_message(d, epoch, workers_);
   } else {
     o.steps = e_.interval_steps > 0
-                  ? static_cast<int>(std::min<std::int64_t>(e_.interval_steps, cfg_.steps - step_))
+                  ? static_cast<int>(std::min<std::int64_t>(e_.interval_steps - steps_into_,
+                                                            cfg_.steps - step_))
                   : 1;
     m = control_message(d, epoch, workers_, step_, o.steps);
-    if (d.plan.kind == Reconfiguration::rollback) {
+    // A rollback, or the start of a resumed run: from the checkpoint of step_.
+    if (d.plan.kind == Reconfiguration::rollback || d.plan.kind == Reconfiguration::start) {
       m.state = step_ > 0 ? ControlMessage::State::checkpoint : ControlMessage::State::fresh;
     }
     // The newest complete checkpoint holds this very state: load it, save nothing.
@@ -338,7 +376,7 @@ Coordinator::Outcome Coordinator::attempt(const Decision& d, Clock::time_point s
   tell_workers(m);
   if (m.joiners > 0) take_in_joiners(m);
   if (m.state == ControlMessage::State::through_store && !m.saves.empty())
-    collect_store_checkpoint(m);
+    collect_store_checkpoint(m, position_now(), "reconfiguration");
   // Collective over the living ranks (rank 0 takes no place), unless nobody moves.
   if (!keeps_layout(last_, m)) groups_.regroup(layout_of(m));
   last_ = m;
@@ -347,7 +385,7 @@ Coordinator::Outcome Coordinator::attempt(const Decision& d, Clock::time_point s
   if (d.training()) {
     collect_steps(*d.layout, m.first_step, o.steps);
     // A wall-clock interval trains on, one step per message, while time is left.
-    while (e_.interval_seconds > 0 && step_ < cfg_.steps &&
+    while (e_.interval_seconds > 0 && step_ < cfg_.steps && !asked_to_checkpoint() &&
            seconds_between(started, Clock::now()) + step_seconds_.back() < e_.interval_seconds) {
       m.first_step = step_;
       m.steps = 1;
@@ -496,6 +534,39 @@ Decision Coordinator::recover_once(int k, const std::vector<int>& newly_dead) {
   return d;
 }
 
+bool Coordinator::asked_to_checkpoint() {
+  const auto mine = requests_ ? requests_() : runtime::StepEnd::train_on;
+  asked_ = runtime::strongest(asked_, runtime::strongest(mine, runtime::hear_relayed_requests(world_)));
+  return asked_ != runtime::StepEnd::train_on;
+}
+
+bool Coordinator::answer_requests(int k) {
+  const bool stop = asked_ == runtime::StepEnd::checkpoint_and_stop;
+  asked_ = runtime::StepEnd::train_on;
+  const auto& layout = controller_.layout();
+  if (!layout || last_.dp < 1) {
+    // Nothing holds the state (the interval idled): the newest checkpoint is all there is.
+    out_ << "checkpoint asked for after interval " << k + 1 << ": no layout holds the state of "
+         << "step " << step_ << "; the newest complete checkpoint is of step " << checkpointed_
+         << "\n" << std::flush;
+  } else if (checkpointed_ != step_) {
+    ControlMessage m = last_;  // the decision in place, once more: no regroup, no steps
+    m.joiners = 0;
+    m.first_step = step_;
+    m.steps = 0;
+    m.saves.clear();
+    const auto holdings = Holdings::of(*layout, controller_.ranges(), controller_.holders());
+    for (const auto& w : plan_store_writes(holdings, cfg_.model.layers + 2))
+      m.saves.push_back({w.rank, w.layers.first_layer, w.layers.end_layer});
+    if (m.saves.empty()) throw std::logic_error("elastic: a layout in place holds no state to save");
+    tell_workers(m);
+    collect_store_checkpoint(m, {k + 1, 0}, "signal");
+    out_ << "checkpoint " << ckpt::step_dir(runtime::checkpoint_run_dir(cfg_), step_).string()
+         << " (asked for after interval " << k + 1 << ")\n" << std::flush;
+  }
+  return stop;
+}
+
 void Coordinator::interval_line(const Decision& d, int steps, double migration_s, double train_s) {
   char line[256];
   const double samples_per_s = train_s > 0 ? steps * cfg_.global_batch / train_s : 0.0;
@@ -516,7 +587,7 @@ void Coordinator::interval_line(const Decision& d, int steps, double migration_s
 // the cost model measured on this job.
 double Coordinator::predicted_samples() {
   if (summary_.intervals == 0) return 0.0;
-  const liveput::Span span{0, summary_.intervals};
+  const liveput::Span span{first_interval_, first_interval_ + summary_.intervals};
   if (e_.policy == Policy::reactive) {
     return liveput::simulate_reactive(model_, source_.series(), span).samples;
   }
@@ -563,7 +634,9 @@ ElasticSummary Coordinator::run() {
           {"global_batch", cfg_.global_batch},
           {"identity_replay", source_.by_identity()},
           {"store_write_gbps", store_.write_gbps},
-          {"store_read_gbps", store_.read_gbps}});
+          {"store_read_gbps", store_.read_gbps},
+          {"resumed_at", {{"step", step_}, {"interval", first_interval_},
+                          {"steps_into_interval", resume_steps_done_}}}});
   out_ << "parcae train --elastic: " << cfg_.model.describe() << ", " << workers_
        << " workers, policy " << to_string(e_.policy) << ", " << source_.intervals()
        << " intervals of "
@@ -574,8 +647,9 @@ ElasticSummary Coordinator::run() {
   // for dead ranks too.
   std::optional<runtime::VigilScope> vigil;
   if (cfg_.death_seconds > 0) vigil.emplace([this, since = MPI_Wtime()] { watch({}, since); });
-  for (int k = 0; k < source_.intervals() && step_ < cfg_.steps; ++k) {
+  for (int k = first_interval_; k < source_.intervals() && step_ < cfg_.steps; ++k) {
     const auto started = Clock::now();
+    interval_ = k;
     if (e_.join_workers > 0) plan_joins(k);
     const Outcome o = carry_out(k, controller_.decide(k), started);
     const Decision& d = o.decision;
@@ -624,13 +698,19 @@ ElasticSummary Coordinator::run() {
               {"destinations", d.plan.destinations()}});
     }
     interval_line(d, steps, migration_s, train_s);
+    if (step_ < cfg_.steps && asked_to_checkpoint() && answer_requests(k)) {
+      summary_.stopped = true;
+      break;
+    }
   }
   ControlMessage done;
   done.finish = true;
+  done.stopped = summary_.stopped;
   done.epoch = epoch_;
   tell_workers(done);
   log_.finish();
-  summary_.committed_samples = step_ * cfg_.global_batch;
+  summary_.committed_samples = (step_ - cfg_.start.step) * cfg_.global_batch;
+  summary_.steps_done = step_;
   summary_.predicted_samples = predicted_samples();
   record({{"event", "summary"},
           {"committed_samples", summary_.committed_samples},
@@ -696,7 +776,8 @@ void leave_joins(Joins& joins, MPI_Comm merged) {
 
 // A process the job spawned: merge with it, take the welcome, and work as any
 // worker from the decision it joins at.
-void run_joiner(runtime::TrainConfig job, const runtime::TrainData& data) {
+bool run_joiner(runtime::TrainConfig job, const runtime::TrainData& data,
+                const runtime::RequestSource& requests) {
   Joins joins;
   const MPI_Comm merged = joins.merge_with_parent(job.stall_seconds);
   const auto welcome = runtime::receive<runtime::JoinSpawn>(0, merged);
@@ -710,23 +791,27 @@ void run_joiner(runtime::TrainConfig job, const runtime::TrainData& data) {
   job.death_seconds = welcome.death_seconds;  // the job's, whatever this environment says
   runtime::set_living_world(merged);
   MPI_Comm world = merged;
+  bool stopped = false;
   {
-    ElasticWorker worker(job, data, merged, joins, welcome.epoch);
-    worker.run();
+    ElasticWorker worker(job, data, merged, joins, welcome.epoch, requests);
+    stopped = worker.run();
     world = worker.world();
   }
   leave_joins(joins, world);
+  return stopped;
 }
 
 }  // namespace
 
 ElasticSummary run_elastic_job(const runtime::TrainConfig& cfg, const ElasticConfig& e,
-                               const runtime::TrainData& data, std::ostream& out) {
+                               const runtime::TrainData& data, std::ostream& out,
+                               const runtime::RequestSource& requests) {
   runtime::TrainConfig job = cfg;
   if (e.recovery) job.death_seconds = e.death_s;
   if (spawned_as_joiner()) {
-    run_joiner(job, data);
-    return {};
+    ElasticSummary summary;
+    summary.stopped = run_joiner(job, data, requests);
+    return summary;
   }
   int rank = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
@@ -740,18 +825,20 @@ ElasticSummary run_elastic_job(const runtime::TrainConfig& cfg, const ElasticCon
   Joins joins;
   if (rank != 0) {
     MPI_Comm world = MPI_COMM_WORLD;
+    ElasticSummary summary;
     {
-      ElasticWorker worker(job, data, MPI_COMM_WORLD, joins);
-      worker.run();
+      ElasticWorker worker(job, data, MPI_COMM_WORLD, joins, -1, requests);
+      summary.stopped = worker.run();
       world = worker.world();
     }
     leave_joins(joins, world);
-    return {};
+    return summary;
   }
   ElasticSummary summary;
   MPI_Comm world = MPI_COMM_WORLD;
   {
-    Coordinator coordinator(job, e, costs, data.val.has_value(), MPI_COMM_WORLD, joins, out);
+    Coordinator coordinator(job, e, costs, data.val.has_value(), MPI_COMM_WORLD, joins, out,
+                            requests);
     summary = coordinator.run();
     world = coordinator.world();
   }

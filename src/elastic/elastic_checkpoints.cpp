@@ -2,6 +2,7 @@
 #include "parcae/elastic/elastic_checkpoints.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <stdexcept>
 
 #include "parcae/ckpt/checkpoint.hpp"
@@ -60,12 +61,13 @@ runtime::ShardsSaved save_held_layers(const runtime::TrainConfig& cfg,
 }
 
 void complete_checkpoint(const runtime::TrainConfig& cfg, int dp, int pp, int workers,
-                         const std::vector<runtime::ShardsSaved>& stages) {
+                         const std::vector<runtime::ShardsSaved>& stages, const TracePosition& at) {
   // The manifest records the layout that wrote it: this checkpoint's, not the job's.
   runtime::TrainConfig layout_cfg = cfg;
   layout_cfg.dp = dp;
   layout_cfg.pp = pp;
   runtime::ManifestKeeper keeper(layout_cfg, workers);
+  keeper.record_training("elastic", to_json(at));
   std::optional<runtime::CheckpointSummary> done;
   for (const auto& s : stages) done = keeper.add(s);
   if (!done) {
@@ -77,7 +79,10 @@ void complete_checkpoint(const runtime::TrainConfig& cfg, int dp, int pp, int wo
 
 std::vector<model::Shard> load_layers(const runtime::TrainConfig& cfg, std::int64_t steps_done,
                                       int first, int end) {
-  const auto dir = ckpt::step_dir(runtime::checkpoint_run_dir(cfg), steps_done);
+  const bool resumed_from = !cfg.start.step_dir.empty() && cfg.start.step == steps_done;
+  const std::filesystem::path dir =
+      resumed_from ? std::filesystem::path(cfg.start.step_dir)
+                   : ckpt::step_dir(runtime::checkpoint_run_dir(cfg), steps_done);
   const auto manifest = ckpt::read_manifest(dir);
   return ckpt::read_layers(dir, manifest, first, end);
 }

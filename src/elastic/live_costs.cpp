@@ -1,8 +1,11 @@
 // The live job's cost model (see live_costs.hpp).
 #include "parcae/elastic/live_costs.hpp"
 
+#include <sched.h>
+
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 
 #include "parcae/liveput/p2p.hpp"
 #include "parcae/liveput/profile.hpp"
@@ -16,6 +19,32 @@ std::vector<std::int64_t> shard_bytes(const model::GptConfig& cfg) {
   std::vector<std::int64_t> bytes;
   for (std::int64_t n : model::layer_sizes(cfg)) bytes.push_back(3 * 4 * n);
   return bytes;
+}
+
+HostCrowding measure_host_crowding(MPI_Comm world) {
+  int rank = 0, size = 0;
+  MPI_Comm_rank(world, &rank);
+  MPI_Comm_size(world, &size);
+  MPI_Comm host = MPI_COMM_NULL;
+  MPI_Comm_split_type(world, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &host);
+  // The CPUs this host's ranks may use: the union of their affinity masks
+  // (ranks bound one per core each see one CPU, together all of them).
+  cpu_set_t cpus;
+  CPU_ZERO(&cpus);
+  if (sched_getaffinity(0, sizeof cpus, &cpus) != 0) CPU_ZERO(&cpus);
+  unsigned char mask[sizeof cpus];
+  std::memcpy(mask, &cpus, sizeof cpus);
+  MPI_Allreduce(MPI_IN_PLACE, mask, static_cast<int>(sizeof mask), MPI_BYTE, MPI_BOR, host);
+  std::memcpy(&cpus, mask, sizeof cpus);
+  int workers_here = rank == 0 ? 0 : 1;
+  MPI_Allreduce(MPI_IN_PLACE, &workers_here, 1, MPI_INT, MPI_SUM, host);
+  MPI_Comm_free(&host);
+  const int cpu_count = CPU_COUNT(&cpus);
+  HostCrowding crowding;
+  crowding.workers = size - 1;
+  crowding.workers_per_cpu = cpu_count > 0 ? static_cast<double>(workers_here) / cpu_count : 0.0;
+  MPI_Allreduce(MPI_IN_PLACE, &crowding.workers_per_cpu, 1, MPI_DOUBLE, MPI_MAX, world);
+  return crowding;
 }
 
 LiveCosts measure_live_costs(MPI_Comm world, const runtime::TrainConfig& cfg, int repeats,
@@ -58,6 +87,7 @@ LiveCosts measure_live_costs(MPI_Comm world, const runtime::TrainConfig& cfg, in
       std::max(1, repeats);
   MPI_Allreduce(MPI_IN_PLACE, &ms, 1, MPI_DOUBLE, MPI_MAX, world);
   costs.regroup_ms = ms;
+  costs.crowding = measure_host_crowding(world);
   return costs;
 }
 
@@ -82,8 +112,9 @@ liveput::CostModel live_cost_model(const LiveCosts& costs, const runtime::TrainC
                                    int workers, double interval_s, const std::string& profile_path,
                                    double notice_s) {
   const auto pm = pipeline_model(cfg, costs.measured);
-  liveput::ThroughputTable table = profile_path.empty() ? liveput::pipeline_table(pm, workers)
-                                                        : liveput::read_profile_file(profile_path);
+  liveput::ThroughputTable table =
+      profile_path.empty() ? crowded_table(liveput::pipeline_table(pm, workers), costs.crowding)
+                           : liveput::read_profile_file(profile_path);
   liveput::CostConstants k;
   k.interval_s = interval_s;
   // No process restarts: a reconfiguration regroups communicators (measured)

@@ -27,14 +27,17 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 }  // namespace
 
 ElasticWorker::ElasticWorker(const runtime::TrainConfig& cfg, const runtime::TrainData& data,
-                             MPI_Comm world, Joins& joins, std::int64_t joined_at)
+                             MPI_Comm world, Joins& joins, std::int64_t joined_at,
+                             const runtime::RequestSource& requests)
     : cfg_(cfg),
       data_(data),
       world_(world),
       joins_(joins),
       joined_at_(joined_at),
       groups_(world, 1, cfg.patience(world)),
-      reporter_(world) {
+      reporter_(world),
+      requests_(requests),
+      relay_(requests, world, 0) {
   MPI_Comm_rank(world_, &rank_);
 }
 
@@ -43,9 +46,12 @@ ElasticWorker::~ElasticWorker() {
   stage_.reset();
 }
 
-void ElasticWorker::run() {
-  std::optional<runtime::VigilScope> vigil;
-  if (cfg_.death_seconds > 0) vigil.emplace([this] { watch_for_abort(); });
+bool ElasticWorker::run() {
+  // Every wait relays the signals heard (and, in a job that recovers, hears an abort).
+  runtime::VigilScope vigil([this] {
+    relay_.poll();
+    if (cfg_.death_seconds > 0) watch_for_abort();
+  });
   std::optional<runtime::AbortStep> aborted;
   while (true) {
     try {
@@ -55,7 +61,7 @@ void ElasticWorker::run() {
         recover(abort);
       }
       const auto message = next_decision();
-      if (message.finish) return;
+      if (message.finish) return message.stopped;
       obey(message);
     } catch (const runtime::StepAborted& e) {
       aborted = e.abort;  // recovered outside the handler: another abort may interrupt it
@@ -111,7 +117,11 @@ void ElasticWorker::recover(const runtime::AbortStep& abort) {
 }
 
 void ElasticWorker::obey(const ControlMessage& message) {
-  if (message.epoch != epoch_) reconfigure(message);
+  if (message.epoch != epoch_) {
+    reconfigure(message);
+  } else if (saves_any(message)) {  // a checkpoint asked for between intervals
+    save_parts(message, held_shards());
+  }
   train(message);
 }
 
@@ -146,7 +156,23 @@ void ElasticWorker::take_in_joiners(const ControlMessage& m) {
   groups_.rejoin(world_);
   reporter_ = runtime::MpiReporter(world_);
   runtime::set_living_world(world_);
+  relay_ = runtime::RequestRelay(requests_, world_, 0);
   last_ = ControlMessage{};  // every rank, old and new, regroups over the merged world
+}
+
+bool ElasticWorker::saves_any(const ControlMessage& m) const {
+  return std::any_of(m.saves.begin(), m.saves.end(),
+                     [&](const runtime::StoreSave& s) { return s.rank == rank_; });
+}
+
+void ElasticWorker::save_parts(const ControlMessage& m, const std::vector<model::Shard>& held) {
+  for (std::size_t part = 0; part < m.saves.size(); ++part) {
+    const auto& save = m.saves[part];
+    if (save.rank != rank_) continue;
+    runtime::send(save_held_layers(cfg_, held, save.first_layer, save.end_layer,
+                                   static_cast<int>(part), m.first_step),
+                  0, world_);
+  }
 }
 
 void ElasticWorker::reconfigure(const ControlMessage& m) {
@@ -174,13 +200,7 @@ void ElasticWorker::reconfigure(const ControlMessage& m) {
                   [&](const Transfer& t) { return t.from == rank_ || t.to == rank_; });
   // Through the store: this rank's part of the current state goes to disk
   // before the regroup, which rank 0 joins only once the checkpoint is whole.
-  for (std::size_t part = 0; part < m.saves.size(); ++part) {
-    const auto& save = m.saves[part];
-    if (save.rank != rank_) continue;
-    runtime::send(save_held_layers(cfg_, held, save.first_layer, save.end_layer,
-                                   static_cast<int>(part), m.first_step),
-                  0, world_);
-  }
+  save_parts(m, held);
   try {
     if (named)
       received =
@@ -247,6 +267,7 @@ void ElasticWorker::train(const ControlMessage& m) {
   if (!runner_) return;
   for (std::int64_t step = m.first_step; step < m.first_step + m.steps; ++step) {
     runner_->run(static_cast<int>(step), reporter_);
+    relay_.poll();
     const auto& placement = groups_.placement();
     if (checkpoint_due(cfg_, step + 1) && placement && placement->replica == 0) {
       runtime::send(save_stage(cfg_, *stage_, placement->stage, step + 1), 0, world_);

@@ -63,12 +63,16 @@ Config config_at(const TransitionTable& table, int index) {
 // Labels that land below `next_floor` would be dropped at the next step: they
 // are not stored (the same bound, applied one step earlier).
 //
-// Labels are visited by samples descending: a move whose label's samples plus
-// a whole interval at the target's throughput fall below a stored label of
-// that target with nothing pending (or below next_floor) can only make a
-// dominated label, so it is not looked at, and a label's transition entry is
-// computed only when one of its moves is. Exact: the fronts are those of
-// offering every move.
+// Labels are visited by samples descending, and for each target its moves in
+// that order: a move whose label's samples plus a whole interval at the
+// target's throughput fall below a stored label of that target with nothing
+// pending (or below next_floor) can only make a dominated label, so neither it
+// nor any later move to that target is looked at, and a label's transition
+// entry is computed only when one of its moves is. Exact: the fronts are those
+// of offering every move (a front sees its moves in label order whichever
+// target comes first within a label). The loop runs label by label over the
+// targets still open, so each entry's costs are read in a row (target by
+// target over all labels, every read was a cache miss).
 std::vector<Label> expand(TransitionTable& table, const std::vector<Label>& from, int n_before,
                           const Interval& event, std::optional<int> forced_target, double floor,
                           double next_floor) {
@@ -79,8 +83,7 @@ std::vector<Label> expand(TransitionTable& table, const std::vector<Label>& from
   const double interval_s = interval_ms / 1000.0;  // train_s never exceeds it
   const bool scaled = table.scaled_for(event.n);
   Step step(configs.size());
-  // The labels that can move (their configuration fits before the interval),
-  // best first: all of them, and by pipeline depth (not training: depth 0).
+  // The labels that can move (their configuration fits before the interval), best first.
   std::vector<int> movers;
   for (std::size_t li = 0; li < from.size(); ++li) {
     const Label& l = from[li];
@@ -89,34 +92,47 @@ std::vector<Label> expand(TransitionTable& table, const std::vector<Label>& from
   }
   std::stable_sort(movers.begin(), movers.end(),
                    [&](int a, int b) { return from[a].samples > from[b].samples; });
-  std::vector<std::vector<int>> movers_by_depth;  // positions in movers
-  std::vector<const TransitionEntry*> entries(movers.size(), nullptr);
+  // The targets that can still gain (fit the interval, not stopped): those
+  // every label considers, and per depth the column only its labels consider;
+  // per target its whole-interval gain, its restart, and the most samples of
+  // a stored label of it with nothing pending.
+  std::vector<int> open_global;
+  std::vector<std::vector<int>> open_by_depth(m.num_layers() + 1);
+  std::vector<double> full_gain(configs.size()), restart(configs.size()), best_idle(configs.size(), -1.0);
   for (std::size_t t = 0; t < configs.size(); ++t) {
     if (configs[t].instances() > event.n) continue;
     if (forced_target && *forced_target != static_cast<int>(t)) continue;
     const int depth = table.considered_from_depth(static_cast<int>(t), scaled);
-    if (depth > 0 && movers_by_depth.empty()) {
-      movers_by_depth.resize(m.num_layers() + 1);
-      for (std::size_t k = 0; k < movers.size(); ++k)
-        movers_by_depth[config_at(table, from[movers[k]].config).pp].push_back(static_cast<int>(k));
-    }
-    const double full_gain = throughput[t] * interval_s;
-    const double restart = table.coster().restart_ms(t, RestartKind::remove);
-    double best_idle = -1.0;  // most samples of a stored label of t with nothing pending
-    const std::size_t count = depth > 0 ? movers_by_depth[depth].size() : movers.size();
-    for (std::size_t at = 0; at < count; ++at) {
-      const std::size_t k = depth > 0 ? movers_by_depth[depth][at] : at;
-      const Label& l = from[movers[k]];
-      const double most = l.samples + full_gain;
-      if (most < next_floor || most < best_idle) break;
-      if (!entries[k]) entries[k] = &table.entry(n_before, config_at(table, l.config), event.n_out, scaled);
-      const double cost = entries[k]->by_target[t].expected_ms;
-      const IntervalOutcome o = account_interval(interval_ms, l.pending_ms, cost, restart);
-      const double samples = l.samples + throughput[t] * o.train_s;
-      if (samples < next_floor) continue;
-      if (step.offer({samples, o.pending_ms, movers[k], static_cast<int>(t)}) && o.pending_ms == 0.0)
-        best_idle = std::max(best_idle, samples);
-    }
+    (depth > 0 ? open_by_depth[depth] : open_global).push_back(static_cast<int>(t));
+    full_gain[t] = throughput[t] * interval_s;
+    restart[t] = table.coster().restart_ms(t, RestartKind::remove);
+  }
+  for (const int li : movers) {
+    const Label& l = from[li];
+    const Config c = config_at(table, l.config);
+    const TransitionEntry* entry = nullptr;
+    // Moves to the open targets of `open`; a target whose bound falls below
+    // a stored label is closed for every later (poorer) label.
+    auto visit = [&](std::vector<int>& open) {
+      for (std::size_t at = 0; at < open.size();) {
+        const int t = open[at];
+        const double most = l.samples + full_gain[t];
+        if (most < next_floor || most < best_idle[t]) {
+          open[at] = open.back(), open.pop_back();
+          continue;
+        }
+        ++at;
+        if (!entry) entry = &table.entry(n_before, c, event.n_out, scaled);
+        const double cost = entry->expected_ms_by_slot[table.slot(t, scaled)];
+        const IntervalOutcome o = account_interval(interval_ms, l.pending_ms, cost, restart[t]);
+        const double samples = l.samples + throughput[t] * o.train_s;
+        if (samples < next_floor) continue;
+        if (step.offer({samples, o.pending_ms, li, t}) && o.pending_ms == 0.0)
+          best_idle[t] = std::max(best_idle[t], samples);
+      }
+    };
+    visit(open_global);
+    if (c.training()) visit(open_by_depth[c.pp]);
   }
   // Not training is always possible (and the only choice when nothing fits).
   for (std::size_t li = 0; li < from.size(); ++li) {

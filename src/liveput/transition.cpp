@@ -106,6 +106,15 @@ TransitionTable::TransitionTable(const CostModel& model, TransitionOptions optio
       for (int t : list) scaled_member_.back()[t] = 1;
     }
     source_depth_ = source_depths(model.configs(), scaled_member_);
+    // Slots: the global targets, then per depth its column.
+    slot_.assign(model.configs().size(), -1);
+    int next = 0;
+    for (std::size_t t = 0; t < slot_.size(); ++t)
+      if (source_depth_[t] == 0) slot_[t] = next++;
+    const int global = next;
+    std::vector<int> column(stride_, 0);
+    for (std::size_t t = 0; t < slot_.size(); ++t)
+      if (source_depth_[t] > 0) slot_[t] = global + column[source_depth_[t]]++;
   }
 }
 
@@ -241,10 +250,19 @@ TransitionEntry TransitionTable::compute(int n, Config from, int n_out, bool sca
   const auto& configs = model_->configs();
   TransitionEntry e;
   e.by_target.resize(configs.size());
+  const std::span<const int> considered = targets(index_of(from), scaled);
+  auto with_row = [&]() -> TransitionEntry {
+    for (const int i : considered) {
+      const std::size_t at = static_cast<std::size_t>(slot(i, scaled));
+      if (e.expected_ms_by_slot.size() <= at) e.expected_ms_by_slot.resize(at + 1, 0.0);
+      e.expected_ms_by_slot[at] = e.by_target[i].expected_ms;
+    }
+    return std::move(e);
+  };
   if (!from.training()) {
-    for (const int i : targets(-1, scaled)) e.by_target[i] = {1.0, 0.0, coster_.start_cost(configs[i]).ms};
+    for (const int i : considered) e.by_target[i] = {1.0, 0.0, coster_.start_cost(configs[i]).ms};
     e.outcomes = 1;
-    return e;
+    return with_row();
   }
   const int grid = from.instances(), spares = n - grid;
   const double total = choose(n, n_out);
@@ -254,7 +272,7 @@ TransitionEntry TransitionTable::compute(int n, Config from, int n_out, bool sca
     const Stratum& st = stratum(from, n_out, j, scaled);
     e.exact = e.exact && st.exact;
     e.outcomes += st.outcomes;
-    for (const int i : targets(index_of(from), scaled)) {
+    for (const int i : considered) {
       const StratumCost sc = stratum_cost(st, i);
       double restart = 0.0;
       if (sc.restart_probability > 0.0)
@@ -265,11 +283,11 @@ TransitionEntry TransitionTable::compute(int n, Config from, int n_out, bool sca
     }
   }
   // The intra-stage probability has a closed form.
-  for (const int i : targets(index_of(from), scaled)) {
+  for (const int i : considered) {
     const Config t = configs[i];
     if (t.pp == from.pp) e.by_target[i].intra_probability = probability_all_stages_keep(n, from, n_out, t.dp);
   }
-  return e;
+  return with_row();
 }
 
 }  // namespace parcae::liveput

@@ -83,6 +83,7 @@ std::optional<CheckpointSummary> ManifestKeeper::add(const ShardsSaved& saved) {
                 {"micro_batch", cfg_.model.micro_batch}, {"lr", cfg_.lr.peak},
                 {"min_lr", cfg_.lr.min_lr},     {"warmup", cfg_.lr.warmup_steps},
                 {"data", cfg_.data_path.empty() ? "<synthetic>" : cfg_.data_path}};
+  m.training.update(training_);
   const auto run = checkpoint_run_dir(cfg_);
   const auto dir = ckpt::step_dir(run, saved.step);
   ckpt::write_manifest(dir, m);

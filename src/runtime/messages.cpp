@@ -111,21 +111,23 @@ void encode(Encoder& e, const StoreSave& m) {
 void decode(Decoder& d, StoreSave& m) { d.get(m.rank), d.get(m.first_layer), d.get(m.end_layer); }
 
 void encode(Encoder& e, const ControlMessage& m) {
-  e.put(m.epoch), e.put(m.interval), e.put(static_cast<std::uint8_t>(m.finish)), e.put(m.dp);
+  e.put(m.epoch), e.put(m.interval), e.put(static_cast<std::uint8_t>(m.finish));
+  e.put(static_cast<std::uint8_t>(m.stopped)), e.put(m.dp);
   e.put(m.pp), e.put(m.placements), e.put(m.stage_starts), e.put(m.preempted), e.put(m.allocated);
   e.put(static_cast<std::uint8_t>(m.evacuate)), e.put(m.moves), e.put(static_cast<int>(m.state));
   e.put(m.saves), e.put(m.first_step), e.put(m.steps), e.put(m.joiners);
 }
 void decode(Decoder& d, ControlMessage& m) {
-  std::uint8_t finish = 0, evacuate = 0;
+  std::uint8_t finish = 0, stopped = 0, evacuate = 0;
   int state = 0;
-  d.get(m.epoch), d.get(m.interval), d.get(finish), d.get(m.dp);
+  d.get(m.epoch), d.get(m.interval), d.get(finish), d.get(stopped), d.get(m.dp);
   d.get(m.pp), d.get(m.placements), d.get(m.stage_starts), d.get(m.preempted), d.get(m.allocated);
   d.get(evacuate), d.get(m.moves), d.get(state);
   d.get(m.saves), d.get(m.first_step), d.get(m.steps), d.get(m.joiners);
   if (state < 0 || state > static_cast<int>(ControlMessage::State::through_store))
     throw std::runtime_error("control message: unknown state " + std::to_string(state));
   m.finish = finish != 0;
+  m.stopped = stopped != 0;
   m.evacuate = evacuate != 0;
   m.state = static_cast<ControlMessage::State>(state);
 }

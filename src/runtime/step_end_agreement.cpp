@@ -16,13 +16,18 @@ StepEndAgreement::StepEndAgreement(CheckpointSchedule schedule, RequestSource re
       since_(MPI_Wtime()) {}
 
 StepEnd StepEndAgreement::heard() {
-  StepEnd wish = requests_ ? requests_() : StepEnd::train_on;
-  while (hears_relays_) {
+  const StepEnd wish = requests_ ? requests_() : StepEnd::train_on;
+  return hears_relays_ ? strongest(wish, hear_relayed_requests(world_)) : wish;
+}
+
+StepEnd hear_relayed_requests(MPI_Comm world) {
+  StepEnd wish = StepEnd::train_on;
+  while (true) {
     int ready = 0;
     MPI_Status status;
-    MPI_Iprobe(MPI_ANY_SOURCE, static_cast<int>(Tag::checkpoint_request), world_, &ready, &status);
+    MPI_Iprobe(MPI_ANY_SOURCE, static_cast<int>(Tag::checkpoint_request), world, &ready, &status);
     if (!ready) break;
-    const auto note = receive<CheckpointRequest>(status.MPI_SOURCE, world_);
+    const auto note = receive<CheckpointRequest>(status.MPI_SOURCE, world);
     wish = strongest(wish, static_cast<StepEnd>(note.end));
   }
   return wish;
@@ -38,7 +43,7 @@ void StepEndAgreement::checkpointed() { since_ = MPI_Wtime(); }
 
 void RequestRelay::poll() {
   const StepEnd wish = requests_ ? requests_() : StepEnd::train_on;
-  if (wish != StepEnd::train_on) send(CheckpointRequest{static_cast<int>(wish)}, 1, world_);
+  if (wish != StepEnd::train_on) send(CheckpointRequest{static_cast<int>(wish)}, to_, world_);
 }
 
 }  // namespace parcae::runtime

@@ -310,12 +310,71 @@ TEST(Controller, WithoutAJoinTheExtraInstancesNeverReachARank) {
     const Decision d = c.decide(k);
     EXPECT_EQ(c.alive_count(), 4) << "interval " << k;
     for (int r : d.event.allocated) EXPECT_LE(r, 4);
-    if (d.training())
+    if (d.training()) {
       for (int r = 5; r <= 6; ++r) EXPECT_FALSE(d.layout->placement_of(r).has_value());
+    }
   }
   // An instance that was up before its process joined arrives with it.
   c.join(5);
   EXPECT_EQ(c.highest_wanted(source.intervals() - 1), 6);
+}
+
+
+// A resumed job begins at the checkpoint's interval: the ranks alive there,
+// and the rank each instance took, are those of the job that decided every
+// interval before it, for every interval it could resume at, on a scripted
+// trace (identity replay: ranks freed and taken again) and a scaled synthetic
+// one (the preempted ranks drawn at random). Its first decision is a start on
+// those ranks, and from then on both see the same events.
+TEST(Controller, BeginningAtAnIntervalReplaysTheEventsBeforeIt) {
+  const auto model = tiny_cost_model();
+  // 16 instances scaled to 8 ranks, frequent events.
+  const trace::GeneratorParams p{
+      .capacity = 16, .initial = 12, .intervals = 40, .alloc_rate = 0.3, .preempt_hazard = 0.1,
+      .seed = 5};
+  const std::vector<AvailabilitySource> sources = {
+      AvailabilitySource::replay(
+          scripted("0,add,a\n0,add,b\n0,add,c\n0,add,d\n120000,remove,c\n300000,add,e\n"
+                   "420000,remove,a\n420000,remove,b\n540000,add,f\n600000,add,g\n"),
+          60.0, kWorkers, 1),
+      AvailabilitySource::synthetic(p, kWorkers, 3)};
+  for (const auto& source : sources) {
+    for (int k0 = 0; k0 < source.intervals(); ++k0) {
+      liveput::TransitionTable table_a(model), table_b(model);
+      Controller decided(table_a, nullptr, kCosts, kBytes, source, {Policy::reactive});
+      Controller resumed(table_b, nullptr, kCosts, kBytes, source, {Policy::reactive});
+      for (int k = 0; k < k0; ++k) decided.decide(k);
+      resumed.begin_at(k0);
+      EXPECT_EQ(resumed.alive_ranks(), decided.alive_ranks()) << "before interval " << k0;
+      for (int k = k0; k < std::min(k0 + 3, source.intervals()); ++k) {
+        const Decision a = decided.decide(k);
+        const Decision b = resumed.decide(k);
+        EXPECT_EQ(b.event.preempted, a.event.preempted) << "interval " << k << " from " << k0;
+        EXPECT_EQ(b.event.allocated, a.event.allocated) << "interval " << k << " from " << k0;
+        ASSERT_EQ(resumed.alive_ranks(), decided.alive_ranks()) << "interval " << k;
+        if (k == k0 && b.training()) {
+          EXPECT_EQ(b.plan.kind, Reconfiguration::start) << k0;
+        }
+        if (!b.training()) continue;
+        const auto alive = resumed.alive_ranks();
+        for (int r = 1; r <= b.layout->workers(); ++r) {
+          if (b.layout->placement_of(r)) {
+            EXPECT_TRUE(std::count(alive.begin(), alive.end(), r)) << "rank " << r << ", " << k;
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(Controller, BeginsOnlyBeforeTheFirstDecision) {
+  const auto model = tiny_cost_model();
+  const auto source = AvailabilitySource::replay(scripted(kSteadySeven), 60.0, kWorkers, 1);
+  liveput::TransitionTable table(model);
+  Controller c(table, nullptr, kCosts, kBytes, source, {Policy::reactive});
+  c.decide(0);
+  EXPECT_THROW(c.begin_at(0), std::logic_error);
+  EXPECT_THROW(c.decide(2), std::logic_error);  // intervals are decided in turn
 }
 
 }  // namespace

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""losses_match.py REF GOT [--min-steps N] [--every-step]: every step's loss in
-the metrics file GOT (JSON Lines; a redone step appears again and is checked
-too) equals REF's for the same step within 1e-5 relative. --min-steps: GOT
-must hold at least N step records; --every-step: every step of REF must
-appear in GOT (none lost). Exit 1 otherwise, naming the steps."""
+"""losses_match.py REF GOT [--min-steps N] [--every-step] [--from-step S]: every
+step's loss in the metrics file GOT (JSON Lines; a redone step appears again
+and is checked too) equals REF's for the same step within 1e-5 relative.
+--min-steps: GOT must hold at least N step records; --every-step: every step
+of REF must appear in GOT (none lost), from step S on with --from-step (a run
+resumed from the checkpoint of step S). Exit 1 otherwise, naming the steps."""
 import json
 import sys
 
@@ -24,7 +25,8 @@ def main(argv):
             bad += 1
             print(f"step {r['step']}: single {ref[r['step']]} elastic {r['loss']} (rel {rel:.2e})")
     steps = {r["step"] for r in got}
-    missing = sorted(set(ref) - steps) if "--every-step" in argv else []
+    first = int(argv[argv.index("--from-step") + 1]) if "--from-step" in argv else 0
+    missing = sorted(s for s in set(ref) - steps if s >= first) if "--every-step" in argv else []
     print(f"{len(got)} steps ({len(got) - len(steps)} redone after a rollback), "
           f"worst relative difference {worst:.2e}")
     if missing:

@@ -20,7 +20,7 @@ parcae_add_mpi_script_test(train_rejects_run_with_slash ${PARCAE_REJECTS} $<TARG
 parcae_add_mpi_script_test(train_rejects_checkpoint_every_zero ${PARCAE_REJECTS}
   $<TARGET_FILE:parcae> 3 "--checkpoint-every: '0' is outside" train --model tiny --checkpoint-every 0)
 parcae_add_mpi_script_test(train_rejects_elastic_checkpoints ${PARCAE_REJECTS} $<TARGET_FILE:parcae> 3
-  "do not apply to an elastic run yet" train --model tiny --elastic --resume auto)
+  "do not apply to an elastic run yet" train --model tiny --elastic --checkpoint-seconds 5)
 parcae_add_mpi_script_test(train_checkpoints_by_the_clock
   ${PARCAE_RESUME_TESTS}/checkpoint_seconds.sh $<TARGET_FILE:parcae>)
 set_tests_properties(mpi.train_checkpoints_by_the_clock PROPERTIES TIMEOUT 120)

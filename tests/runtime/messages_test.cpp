@@ -80,6 +80,8 @@ TEST(Messages, ControlMessageRoundTrips) {
   ControlMessage done;
   done.finish = true;
   expect_round_trip(done);
+  done.stopped = true;
+  expect_round_trip(done);
 }
 
 TEST(Messages, ControlMessageWithAnUnknownStateIsRefused) {

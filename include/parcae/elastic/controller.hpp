@@ -70,8 +70,15 @@ class Controller {
              std::vector<double> layer_costs, std::vector<std::int64_t> layer_bytes,
              const AvailabilitySource& source, ControllerOptions options);
 
-  // The decision for interval k (k = 0, 1, ... in turn).
+  // The decision for interval k (k = 0, 1, ... in turn, from begin_at's).
   Decision decide(int k);
+  // A job resumed from a checkpoint taken in interval k0: the events of
+  // intervals [0, k0) are applied to the ranks (who is alive, which rank each
+  // instance took) as if they had been decided, with no state anywhere, so
+  // the first decision, for interval k0, starts on the ranks the trace has
+  // then (its plan is a start; the coordinator loads the checkpoint into it).
+  // Only before the first decision.
+  void begin_at(int k0);
   // The decision after worker processes died during interval k (a preemption
   // without notice that no trace announced): `holdings` are the survivors'
   // usable state (what they hold at the step the job goes on from). The
@@ -99,8 +106,13 @@ class Controller {
   // Ranks whose model state is current (trained in the last interval, not preempted since).
   const std::vector<bool>& holders() const { return holds_state_; }
   int alive_count() const;
+  std::vector<int> alive_ranks() const;  // ascending
 
  private:
+  // Interval k's events applied to the ranks (alive_, listed_), filtered to
+  // the ranks with a process and completed with the instances whose process
+  // joined since; the preempted ranks' state is the caller's to drop.
+  RankEvent arrive(int k);
   liveput::Config choose(int k, const trace::Interval& now);
   std::vector<StageRange> ranges_for(int pp) const;
   // The layout, plan and books for `target` from `holdings` (decide and lose).
@@ -120,6 +132,7 @@ class Controller {
   std::optional<runtime::Layout> layout_;
   std::vector<StageRange> ranges_;
   bool trained_ = false;  // some state exists (or existed: a loss is a rollback)
+  int next_ = 0;          // the interval decide() expects next
   liveput::JobState state_;
 };
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "parcae/compute/stage.hpp"
+#include "parcae/elastic/trace_position.hpp"
 #include "parcae/runtime/messages.hpp"
 #include "parcae/runtime/train_config.hpp"
 
@@ -31,13 +32,16 @@ runtime::ShardsSaved save_held_layers(const runtime::TrainConfig& cfg,
                                       const std::vector<model::Shard>& held, int first, int end,
                                       int part, std::int64_t steps_done);
 
-// Rank 0, once every stage of a D x P layout reported: the manifest, then
+// Rank 0, once every stage of a D x P layout reported: the manifest (with
+// the trace position `at`, where a run resumed from it goes on), then
 // pruning to the newest --keep-checkpoints.
 void complete_checkpoint(const runtime::TrainConfig& cfg, int dp, int pp, int workers,
-                         const std::vector<runtime::ShardsSaved>& stages);
+                         const std::vector<runtime::ShardsSaved>& stages, const TracePosition& at);
 
 // Layers [first, end) of the run's complete checkpoint after `steps_done`
-// steps, verified against its manifest.
+// steps, verified against its manifest: the checkpoint the job resumed from
+// (--resume PATH may name one outside the run's folder) when it is of that
+// step, else the run's own.
 std::vector<model::Shard> load_layers(const runtime::TrainConfig& cfg, std::int64_t steps_done,
                                       int first, int end);
 

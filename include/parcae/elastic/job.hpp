@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "parcae/elastic/controller.hpp"
+#include "parcae/elastic/trace_position.hpp"
 #include "parcae/runtime/progress.hpp"
 #include "parcae/runtime/trainer.hpp"
 #include "parcae/trace/generator.hpp"
@@ -68,6 +69,9 @@ struct ElasticConfig {
   std::vector<std::string> join_hosts;
   std::string program;
   std::vector<std::string> program_args;
+  // A job resumed from a checkpoint (cfg.start) goes on at this place of the
+  // trace, the one the checkpoint recorded (trace_position.hpp).
+  TracePosition start_at;
 };
 
 // Checks the elastic options against each other and the job (InputError
@@ -84,12 +88,23 @@ struct ElasticSummary {
   double train_s = 0, migrate_s = 0, rolled_back_s = 0, idle_s = 0;
   double predicted_samples = 0;            // the simulator on the same trace and cost model
   std::vector<runtime::StepReport> steps;  // every step trained, redone ones included
+  // It stopped early on a request (SIGUSR2, SIGTERM), after its checkpoint:
+  // every rank exits 75 ("requeue me"). On every rank.
+  bool stopped = false;
+  std::int64_t steps_done = 0;  // the optimizer steps the run stands at (rank 0)
 };
 
 // Collective over MPI_COMM_WORLD (1 coordinator + W >= 1 workers), or, in a
 // process the job spawned (join.hpp), over the job it joins. Progress on
-// `out` (rank 0); returns the summary on rank 0, an empty one elsewhere.
+// `out` (rank 0); returns the summary on rank 0, only `stopped` elsewhere.
+//
+// `requests` are the signals' (cli/signals.hpp), taken on every rank: the
+// workers relay theirs to the coordinator (CheckpointRequest), which answers
+// between two intervals: the current layout's holders save the state as a
+// checkpoint (unless the newest complete one is of this very step), and a
+// stop request then ends the job on every rank.
 ElasticSummary run_elastic_job(const runtime::TrainConfig& cfg, const ElasticConfig& ecfg,
-                               const runtime::TrainData& data, std::ostream& out);
+                               const runtime::TrainData& data, std::ostream& out,
+                               const runtime::RequestSource& requests = {});
 
 }  // namespace parcae::elastic

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "parcae/elastic/host_share.hpp"
 #include "parcae/elastic/store_speed.hpp"
 #include "parcae/liveput/cost_model.hpp"
 #include "parcae/liveput/pipeline_model.hpp"
@@ -25,7 +26,12 @@ struct LiveCosts {
   runtime::ProfileMeasurements measured;
   double regroup_ms = 0.0;  // one regroup of every rank
   StoreSpeed store;         // the checkpoint store under `store_root`, as rank 1 measured it
+  HostCrowding crowding;    // how the workers share their hosts' CPUs
 };
+
+// Collective over the world: the most crowded host's workers (world ranks
+// 1..) per CPU its ranks may run on, on every rank.
+HostCrowding measure_host_crowding(MPI_Comm world);
 
 // Collective over the world (1 coordinator + W workers); the result on every
 // rank. `store_root`: where checkpoints go (the store's speed is measured there).
@@ -40,7 +46,8 @@ inline constexpr double kLargestMeasuredTransfer = 16.0 * (1 << 20);
 liveput::PipelineModel pipeline_model(const runtime::TrainConfig& cfg,
                                       const runtime::ProfileMeasurements& m);
 
-// Throughput from the pipeline model (or from `profile_path`, a table in the
+// Throughput from the pipeline model, slowed where workers share a host's
+// CPUs (host_share.hpp), or from `profile_path`, a table in the
 // format of ../shared/profiles/*.csv, when given), migration costs from the
 // measured transfers and regroup, checkpoint save and load from the measured
 // store (the state's bytes at its speed); `interval_s` is an interval of trace time,

@@ -24,6 +24,11 @@
 // when told who they are (Survivors), keeps only state at the step the job
 // goes on from, and obeys the next decision with those shards.
 //
+// Every wait also relays the signals this rank heard to the coordinator
+// (CheckpointRequest); a message of the current epoch with `saves` and no
+// steps asks the named ranks to save their layers as a checkpoint, and the
+// final message says whether the job stopped on such a request.
+//
 // A decision with joiners (join.hpp) first spawns them, with every rank of
 // the world, and merges: the merged communicator is this worker's world from
 // then on, and the decision regroups everyone over it. A joiner is a worker
@@ -37,6 +42,7 @@
 #include "parcae/elastic/join.hpp"
 #include "parcae/runtime/groups.hpp"
 #include "parcae/runtime/messages.hpp"
+#include "parcae/runtime/step_end_agreement.hpp"
 #include "parcae/runtime/step_runner.hpp"
 #include "parcae/runtime/trainer.hpp"
 
@@ -46,12 +52,15 @@ class ElasticWorker {
  public:
   // `joins` keeps the communicators of the joins this worker takes part in;
   // `joined_at`: a joiner's first decision (-1: one of the world's workers).
+  // `requests`: the signals' (relayed to the coordinator, which decides).
   ElasticWorker(const runtime::TrainConfig& cfg, const runtime::TrainData& data, MPI_Comm world,
-                Joins& joins, std::int64_t joined_at = -1);
+                Joins& joins, std::int64_t joined_at = -1,
+                const runtime::RequestSource& requests = {});
   ~ElasticWorker();
 
-  // Until the coordinator says the job is over.
-  void run();
+  // Until the coordinator says the job is over; returns whether it stopped
+  // early on a request (after its checkpoint).
+  bool run();
   // One control message (for tests that drive a worker step by step).
   void obey(const runtime::ControlMessage& message);
   MPI_Comm world() const { return world_; }  // the newest merged world once workers joined
@@ -65,6 +74,10 @@ class ElasticWorker {
   void watch_for_abort();  // the vigil: throws StepAborted when told
   void recover(const runtime::AbortStep& abort);
   void take_in_joiners(const runtime::ControlMessage& message);
+  // This rank's parts of the checkpoint `message` asks for (its `saves`),
+  // from `held` (the rank's live shards), each reported to the coordinator.
+  void save_parts(const runtime::ControlMessage& message, const std::vector<model::Shard>& held);
+  bool saves_any(const runtime::ControlMessage& message) const;
 
   const runtime::TrainConfig& cfg_;
   const runtime::TrainData& data_;
@@ -74,6 +87,8 @@ class ElasticWorker {
   int rank_ = 0;
   runtime::Groups groups_;
   runtime::MpiReporter reporter_;
+  runtime::RequestSource requests_;
+  runtime::RequestRelay relay_;  // to the coordinator, on the newest world
   std::unique_ptr<compute::Stage> stage_;
   std::unique_ptr<runtime::StepRunner> runner_;  // rebuilt on every regroup
   std::int64_t epoch_ = -1;

@@ -38,6 +38,10 @@ struct TransitionCost {
 
 struct TransitionEntry {
   std::vector<TransitionCost> by_target;  // indexed like CostModel::configs()
+  // expected_ms of the targets the entry was computed for, at
+  // TransitionTable::slot(target): the DP reads one entry's targets in a row,
+  // and by_target's stride made that a cache miss per target.
+  std::vector<double> expected_ms_by_slot;
   bool exact = true;
   long outcomes = 0;  // loss vectors summed, or draws
 };
@@ -75,6 +79,12 @@ class TransitionTable {
   // column), so the DP visits only those labels for it.
   int considered_from_depth(int target, bool scaled) const {
     return !scaled || source_depth_.empty() ? 0 : source_depth_[target];
+  }
+  // Where TransitionEntry::expected_ms_by_slot holds `target`: exact, its
+  // index; scaled, the targets every source considers first, then those of
+  // each depth's column, so one slot serves every source of that depth.
+  int slot(int target, bool scaled) const {
+    return !scaled || slot_.empty() ? target : slot_[target];
   }
   // samples_per_s of each configuration, by index (the DP's inner loop).
   const std::vector<double>& throughput() const { return throughput_; }
@@ -124,6 +134,7 @@ class TransitionTable {
   std::vector<std::vector<int>> scaled_targets_;   // per config index, last = not training
   std::vector<std::vector<char>> scaled_member_;   // the same as flags
   std::vector<int> source_depth_;                  // per target, see considered_from_depth
+  std::vector<int> slot_;                          // per target, see slot
   std::vector<int> index_;  // dp * stride + pp -> config index
   int stride_ = 0;
 };

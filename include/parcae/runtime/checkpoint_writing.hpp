@@ -71,12 +71,18 @@ class ManifestKeeper {
   std::optional<CheckpointSummary> add(const ShardsSaved& saved);
   // Checkpoints expected whose stages have not all reported.
   int outstanding() const { return expected_ - completed_; }
+  // The next manifests also hold `value` under `training.<key>` (the
+  // trainer's own state: an elastic run's place in its trace).
+  void record_training(const std::string& key, nlohmann::json value) {
+    training_[key] = std::move(value);
+  }
 
  private:
   const TrainConfig& cfg_;
   int workers_;
   std::map<std::int64_t, std::vector<ShardsSaved>> partial_;  // by step, until every stage's came
   int expected_ = 0, completed_ = 0;
+  nlohmann::json training_ = nlohmann::json::object();
 };
 
 }  // namespace parcae::runtime

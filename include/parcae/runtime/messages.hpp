@@ -37,7 +37,7 @@ enum class Tag : int {
   control = 9006,               // elastic: coordinator -> every worker, one per decision
   migration_report = 9007,      // elastic: every worker -> coordinator, after a decision
   waiting_notice = 9008,        // a worker waiting long -> coordinator (waiting.hpp)
-  checkpoint_request = 9020,    // a rank that heard a signal but does not train -> first worker
+  checkpoint_request = 9020,    // a rank that heard a signal -> first worker (elastic: coordinator)
   shards_saved = 9021,          // the first replica of each stage -> coordinator, per checkpoint
   abort_step = 9030,            // recovery: coordinator -> every living worker, a rank died
   survivor_report = 9031,       // recovery: every living worker -> coordinator, what it holds
@@ -85,7 +85,8 @@ struct Release {
 
 // A rank that does not train (the coordinator, a parked one) heard a signal:
 // it asks the first worker, which adds it to its own wish at the next step's
-// end (a StepEnd, step_end.hpp).
+// end (a StepEnd, step_end.hpp). In an elastic run every worker asks the
+// coordinator, which answers between intervals (elastic/job.hpp).
 struct CheckpointRequest {
   int end = 0;
   bool operator==(const CheckpointRequest&) const = default;
@@ -131,7 +132,9 @@ struct StoreSave {
 // The elastic coordinator's decision for an interval (elastic/control.hpp
 // builds it): the layout, the layers of each stage, who lost state, the shard
 // moves, and the steps to train. A message that repeats the last epoch only
-// asks for more steps (a wall-clock interval trains on).
+// asks for more steps (a wall-clock interval trains on), or, with `saves` and
+// no steps, asks the named ranks to save the current state as the checkpoint
+// of first_step (a signal's request, answered between intervals).
 struct ControlMessage {
   enum class State : int {
     kept = 0,   // every position's layers are kept or moved from live holders
@@ -146,6 +149,8 @@ struct ControlMessage {
   std::int64_t epoch = 0;
   int interval = 0;
   bool finish = false;          // the job is over
+  // With finish: it stopped early on a request, after its checkpoint (every rank exits 75).
+  bool stopped = false;
   int dp = 0, pp = 0;           // 0 x 0: every worker parked for the interval
   std::vector<int> placements;  // per worker rank w (index w - 1): replica * pp + stage, -1 parked
   std::vector<int> stage_starts;  // first layer of each stage, then the model's layer count

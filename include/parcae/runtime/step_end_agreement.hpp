@@ -36,17 +36,23 @@ class StepEndAgreement {
   double since_ = 0;  // MPI_Wtime of the last checkpoint (or the start)
 };
 
-// On a rank that does not train: passes each request `requests` takes on to
-// the first worker.
+// On a rank that does not decide: passes each request `requests` takes on
+// to world rank `to` (the first worker of a fixed layout; an elastic run's
+// coordinator).
 class RequestRelay {
  public:
-  RequestRelay(RequestSource requests, MPI_Comm world)
-      : requests_(std::move(requests)), world_(world) {}
+  RequestRelay(RequestSource requests, MPI_Comm world, int to = 1)
+      : requests_(std::move(requests)), world_(world), to_(to) {}
   void poll();
 
  private:
   RequestSource requests_;
   MPI_Comm world_;
+  int to_;
 };
+
+// The strongest request relayed to this rank over `world` since the last
+// call (train_on: none); takes every one that has arrived.
+StepEnd hear_relayed_requests(MPI_Comm world);
 
 }  // namespace parcae::runtime
