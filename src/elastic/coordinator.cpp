@@ -125,6 +125,8 @@ class Coordinator {
   // Trace time in the cost model: an interval of K steps lasts K iterations of
   // the best configuration on every worker; a wall-clock interval, S seconds.
   double interval_seconds(const LiveCosts& costs) const;
+  // When this run checkpoints and what one costs it, for its prediction.
+  liveput::CheckpointCadence checkpoint_cadence() const;
 
   // To every living worker, point to point and without waiting (a world
   // broadcast would hang on a dead member; a dead worker never blocks rank 0).
@@ -193,7 +195,9 @@ class Coordinator {
     if (timeline_) timeline_->write(j.dump() + "\n");
   }
   void interval_line(const Decision& d, int steps, double migration_s, double train_s);
-  double predicted_samples();
+  liveput::PolicyResult prediction(const liveput::CostModel& model);
+  // Books the interval's training against the cost model's rate (observed_speed).
+  void book_speed(const Decision& d, int steps, double train_s);
   void print_summary() const;
 
   const runtime::TrainConfig& cfg_;
@@ -226,6 +230,8 @@ class Coordinator {
   ElasticSummary summary_;
   std::vector<double> step_seconds_;  // wall time of each step done, by step
   StoreSpeed store_;                  // what a checkpoint save or load costs
+  double observed_samples_ = 0;       // trained (redone steps too), for observed_speed
+  double modelled_samples_ = 0;       // the cost model's rate for the same training time
   runtime::RequestSource requests_;    // the signals' requests on this rank
   runtime::StepEnd asked_ = runtime::StepEnd::train_on;  // heard, not yet answered
   int first_interval_ = 0;     // the first interval decided (a resumed run's checkpoint's)
@@ -234,6 +240,34 @@ class Coordinator {
   int steps_into_ = 0;         // its steps logged in the current attempt
   Clock::time_point last_checkpoint_ = Clock::now();  // for --checkpoint-seconds
 };
+
+// The model's rate for the layout, less the stalls of step checkpoints (as
+// the prediction charges them), against what the interval trained.
+void Coordinator::book_speed(const Decision& d, int steps, double train_s) {
+  const double rate = model_.samples_per_s(d.config);
+  if (!d.training() || steps <= 0 || train_s <= 0 || rate <= 0) return;
+  const liveput::CheckpointCadence c = checkpoint_cadence();
+  double stalls = 1.0;
+  if (c.every_samples > 0) {
+    const double period_s = c.every_samples / rate;
+    stalls = period_s / (period_s + c.save_ms / 1000.0);
+  }
+  observed_samples_ += static_cast<double>(steps) * cfg_.global_batch;
+  modelled_samples_ += rate * stalls * train_s;
+}
+
+liveput::CheckpointCadence Coordinator::checkpoint_cadence() const {
+  liveput::CheckpointCadence c;
+  const auto& k = cfg_.checkpoints;
+  c.on_change = e_.policy == Policy::reactive || e_.hdf5_migration;
+  if (k.dir.empty()) return c;  // nothing is ever saved: a rollback starts from the seed
+  c.every_samples = static_cast<double>(k.every_steps) * cfg_.global_batch;
+  c.every_s = k.every_seconds;
+  double state_bytes = 0;
+  for (const auto b : shard_bytes(cfg_.model)) state_bytes += static_cast<double>(b);
+  c.save_ms = store_write_ms(store_, state_bytes);
+  return c;
+}
 
 double Coordinator::interval_seconds(const LiveCosts& costs) const {
   if (e_.interval_seconds > 0) return e_.interval_seconds;
@@ -595,18 +629,21 @@ void Coordinator::interval_line(const Decision& d, int steps, double migration_s
 
 // What `parcae simulate` says of the same intervals under the same policy and
 // the cost model measured on this job.
-double Coordinator::predicted_samples() {
-  if (summary_.intervals == 0) return 0.0;
+// It also pays this run's checkpoints and loses what a rollback redoes
+// (liveput/checkpoint_ledger.hpp), as the run itself does.
+liveput::PolicyResult Coordinator::prediction(const liveput::CostModel& model) {
+  if (summary_.intervals == 0) return {};
   const liveput::Span span{first_interval_, first_interval_ + summary_.intervals};
+  const liveput::CheckpointCadence cadence = checkpoint_cadence();
   if (e_.policy == Policy::reactive) {
-    return liveput::simulate_reactive(model_, source_.series(), span).samples;
+    return liveput::simulate_reactive(model, source_.series(), span, cadence);
   }
-  liveput::TransitionTable table(model_);
+  liveput::TransitionTable table(model);
   liveput::SimulationOptions options;
   options.look_ahead = e_.look_ahead;
+  options.checkpoints = cadence;
   return liveput::simulate_liveput(table, source_.series(), span, *forecaster_, options,
-                                   to_string(e_.policy))
-      .samples;
+                                   to_string(e_.policy));
 }
 
 void Coordinator::print_summary() const {
@@ -626,7 +663,16 @@ void Coordinator::print_summary() const {
                 summary_.predicted_samples > 0
                     ? summary_.committed_samples / summary_.predicted_samples
                     : 0.0);
-  out_ << line << std::flush;
+  out_ << line;
+  if (summary_.predicted_at_observed_speed > 0) {
+    std::snprintf(line, sizeof line,
+                  "  it trained at %.2fx the measured model's speed; at that speed the simulator "
+                  "predicts %.0f (committed / predicted = %.2f)\n",
+                  summary_.observed_speed, summary_.predicted_at_observed_speed,
+                  summary_.committed_samples / summary_.predicted_at_observed_speed);
+    out_ << line;
+  }
+  out_ << std::flush;
 }
 
 ElasticSummary Coordinator::run() {
@@ -680,6 +726,7 @@ ElasticSummary Coordinator::run() {
     summary_.train_s += train_s;
     if (!d.training()) summary_.idle_s += seconds_between(started, Clock::now());
     ++summary_.intervals;
+    book_speed(d, steps, train_s);
     const auto& iv = source_.series().intervals[k];
     record({{"event", "interval"},
             {"interval", k},
@@ -724,10 +771,21 @@ ElasticSummary Coordinator::run() {
   log_.finish();
   summary_.committed_samples = (step_ - cfg_.start.step) * cfg_.global_batch;
   summary_.steps_done = step_;
-  summary_.predicted_samples = predicted_samples();
+  const liveput::PolicyResult predicted = prediction(model_);
+  summary_.predicted_samples = predicted.samples;
+  if (modelled_samples_ > 0 && observed_samples_ > 0) {
+    summary_.observed_speed = observed_samples_ / modelled_samples_;
+    summary_.predicted_at_observed_speed =
+        prediction(model_.at_speed(summary_.observed_speed)).samples;
+  }
+  std::vector<double> predicted_per_interval;
+  for (const auto& r : predicted.timeline) predicted_per_interval.push_back(r.samples);
   record({{"event", "summary"},
           {"committed_samples", summary_.committed_samples},
           {"predicted_samples", summary_.predicted_samples},
+          {"predicted_per_interval", predicted_per_interval},
+          {"observed_speed", summary_.observed_speed},
+          {"predicted_at_observed_speed", summary_.predicted_at_observed_speed},
           {"intervals", summary_.intervals},
           {"reconfigurations", summary_.reconfigurations},
           {"rollbacks", summary_.rollbacks},
