@@ -428,6 +428,10 @@ Coordinator::Outcome Coordinator::attempt(const Decision& d, Clock::time_point s
   if (d.training()) {
     collect_steps(*d.layout, m.first_step, o.steps);
     // A wall-clock interval trains on, one step per message, while time is left.
+    // The same epoch with saves would be a checkpoint asked for between
+    // intervals (ElasticWorker::obey): the change's saves are done, so none.
+    m.saves.clear();
+    m.joiners = 0;
     while (e_.interval_seconds > 0 && step_ < cfg_.steps && !asked_to_checkpoint() &&
            seconds_between(started, Clock::now()) + step_seconds_.back() < e_.interval_seconds) {
       m.first_step = step_;
