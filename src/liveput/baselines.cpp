@@ -48,9 +48,10 @@ PolicyResult simulate_reactive(const CostModel& model, const trace::Series& seri
     const Config best = model.best_config(ev.n);
     const int before = ev.n - ev.n_in + ev.n_out;
     const int out = std::min(ev.n_out, before);
-    const double lost = ledger && model.constants().notice_s <= 0.0
-                            ? ledger->lose(stage_loss_probability(before, running, out))
-                            : 0.0;
+    const double lost =
+        ledger ? ledger->lose(rollback_probability(before, running, out,
+                                                   model.constants().notice_s))
+               : 0.0;
     // The real baseline saves on a change that moves state: a new
     // configuration, or a spare taking a preempted rank's place.
     const double change =

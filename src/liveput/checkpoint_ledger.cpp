@@ -22,6 +22,11 @@ double stage_loss_probability(int n, Config from, int n_out) {
   return std::clamp(p, 0.0, 1.0);
 }
 
+double rollback_probability(int n, Config from, int n_out, double notice_s) {
+  if (notice_s > 0.0) return from.training() && n_out >= n ? 1.0 : 0.0;
+  return stage_loss_probability(n, from, n_out);
+}
+
 double active_loss_probability(int n, Config from, int n_out) {
   if (!from.training() || n_out <= 0) return 0.0;
   const int spares = n - from.instances();

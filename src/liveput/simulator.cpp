@@ -62,10 +62,10 @@ PolicyResult simulate_liveput(TransitionTable& table, const trace::Series& serie
     r.decision_ms += std::chrono::duration<double, std::milli>(clock::now() - t0).count();
     // The preempted ranks' state is gone before anything moves (expected, as
     // the migration cost is): what the newest checkpoint lacks is redone.
-    const double lost =
-        ledger && m.constants().notice_s <= 0.0
-            ? ledger->lose(stage_loss_probability(run.n, run.config, std::min(ev.n_out, run.n)))
-            : 0.0;
+    const double lost = ledger ? ledger->lose(rollback_probability(
+                                     run.n, run.config, std::min(ev.n_out, run.n),
+                                     m.constants().notice_s))
+                               : 0.0;
 
     if (!target.training()) {
       ++r.idle_intervals;

@@ -44,6 +44,10 @@ TEST(CheckpointLedger, StageLossProbabilityIsExact) {
               << "n=" << n << " " << dp << "x" << pp << " out=" << out;
         }
   EXPECT_EQ(stage_loss_probability(8, Config{}, 3), 0.0);  // nothing trains, nothing to lose
+  // With a notice the doomed send their state, unless nobody survives to take it.
+  EXPECT_EQ(rollback_probability(6, Config{2, 3}, 5, 30.0), 0.0);
+  EXPECT_EQ(rollback_probability(6, Config{2, 3}, 6, 30.0), 1.0);
+  EXPECT_EQ(rollback_probability(6, Config{2, 3}, 2, 0.0), stage_loss_probability(6, {2, 3}, 2));
 }
 
 TEST(CheckpointLedger, LosesWhatTheNewestCheckpointLacks) {

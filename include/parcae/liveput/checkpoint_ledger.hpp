@@ -15,6 +15,10 @@ namespace parcae::liveput {
 // include all `from.dp` replicas of at least one of the `from.pp` stages (the
 // other n - D*P instances are spares). 0 when `from` does not train.
 double stage_loss_probability(int n, Config from, int n_out);
+// The probability that the interval's preemptions lose live state: with a
+// notice (notice_s > 0) doomed instances send theirs to the survivors, so only
+// when none survive; without, stage_loss_probability.
+double rollback_probability(int n, Config from, int n_out, double notice_s);
 // Probability that those `n_out` include at least one of the D*P instances
 // `from` trains on (a change that moves state, even where the configuration
 // stays: a spare takes the lost rank's place).
