@@ -232,7 +232,10 @@ class Coordinator {
   std::ostream& out_;
   int workers_;   // the ranks the source knows: the world's workers and those that may join
   int present_;   // worker ranks 1..present_ have a process
-  int joiners_ = 0;  // processes the next decision spawns
+  int joiners_ = 0;  // processes started for the next decision to take in
+  std::vector<std::string> join_hosts_;  // where they run
+  double spawn_s_ = 0;                   // how long starting them took
+  int refused_up_to_ = 0;  // a failed spawn was for job ranks up to this one
   AvailabilitySource source_;
   runtime::TrainConfig log_cfg_;
   runtime::ProgressLog log_;
@@ -476,20 +479,34 @@ Coordinator::Outcome Coordinator::attempt(const Decision& d, Clock::time_point s
 
 void Coordinator::plan_joins(int k) {
   const int wanted = controller_.highest_wanted(k);
-  if (wanted <= present_) return;
-  joiners_ = wanted - present_;
+  if (wanted <= std::max(present_, refused_up_to_)) return;
+  const auto started = Clock::now();
+  const int count = wanted - present_;
+  const int first_joiner = present_ - (workers_ - e_.join_workers);  // 0-based over the job
+  join_hosts_ = hosts_for_joiners(e_.join_hosts, first_joiner, count);
+  std::string error;
+  if (!joins_.start(e_.program, e_.program_args, join_hosts_, cfg_.stall_seconds, &error)) {
+    // Those instances are given up; more arriving later try again.
+    refused_up_to_ = wanted;
+    std::vector<int> ranks;
+    for (int r = present_ + 1; r <= wanted; ++r) ranks.push_back(r);
+    out_ << "interval " << k + 1 << ": " << error << "; going on without them\n" << std::flush;
+    record({{"event", "join_failed"}, {"interval", k}, {"ranks", ranks}, {"hosts", join_hosts_},
+            {"error", error}});
+    return;
+  }
+  spawn_s_ = seconds_between(started, Clock::now());
+  joiners_ = count;
   controller_.join(wanted);
 }
 
 void Coordinator::take_in_joiners(const ControlMessage& m, const RankMap& grown) {
   const auto started = Clock::now();
   const int before = present_;
-  const int first_joiner = before - (workers_ - e_.join_workers);  // 0-based over the job
-  const auto hosts = hosts_for_joiners(e_.join_hosts, first_joiner, m.joiners);
+  const auto& hosts = join_hosts_;
   // Collective over the living ranks: after a death the survivors', whose
   // merge numbers the world anew (rank_map.hpp).
-  const MPI_Comm merged = joins_.spawn(runtime::living_world(), e_.program, e_.program_args,
-                                       hosts, cfg_.stall_seconds);
+  const MPI_Comm merged = joins_.take_in(runtime::living_world(), cfg_.stall_seconds);
   std::vector<int> ranks;
   for (int r = before + 1; r <= before + m.joiners; ++r) ranks.push_back(r);
   ranks_ = grown;
@@ -509,7 +526,7 @@ void Coordinator::take_in_joiners(const ControlMessage& m, const RankMap& grown)
          r);
     tell(m, r);
   }
-  const double seconds = seconds_between(started, Clock::now());
+  const double seconds = spawn_s_ + seconds_between(started, Clock::now());
   std::string names;
   for (std::size_t i = 0; i < ranks.size(); ++i)
     names += (i ? ", " : "") + std::to_string(ranks[i]) + (hosts[i].empty() ? "" : " on " + hosts[i]);

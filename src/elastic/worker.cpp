@@ -151,11 +151,11 @@ void ElasticWorker::lose_state() {
   stage_ = std::make_unique<compute::Stage>(cfg_.model, std::move(poisoned));
 }
 
-void ElasticWorker::take_in_joiners(const ControlMessage& m) {
+void ElasticWorker::take_in_joiners() {
   // The root (rank 0) names the program and the hosts; the rest only take part.
-  // Over the living ranks (after a death the survivors', and the merge numbers them anew).
-  world_ = joins_.spawn(runtime::living_world(), {}, {}, std::vector<std::string>(m.joiners),
-                        cfg_.stall_seconds);
+  // Rank 0 started them; over the living ranks (after a death the survivors',
+  // and the merge numbers them anew).
+  world_ = joins_.take_in(runtime::living_world(), cfg_.stall_seconds);
   MPI_Comm_rank(world_, &rank_);
   groups_.rejoin(world_);
   reporter_ = runtime::MpiReporter(world_);
@@ -181,7 +181,7 @@ void ElasticWorker::save_parts(const ControlMessage& m, const std::vector<model:
 
 void ElasticWorker::reconfigure(const ControlMessage& m) {
   const auto start = std::chrono::steady_clock::now();
-  if (m.joiners > 0 && m.epoch != joined_at_) take_in_joiners(m);
+  if (m.joiners > 0 && m.epoch != joined_at_) take_in_joiners();
   epoch_ = m.epoch;
   const bool keep = keeps_layout(last_, m);
   last_ = m;

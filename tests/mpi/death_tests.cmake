@@ -54,6 +54,15 @@ if(TARGET parcae_elastic)
     mpi.elastic_joins_one_by_one mpi.elastic_survives_a_death_after_a_join
     mpi.elastic_survives_a_joined_worker_lost mpi.elastic_joins_after_a_death
     PROPERTIES TIMEOUT 200)
+  # A host mpirun does not know: the spawn fails at rank 0 alone, the job says
+  # so and trains on with its 4 workers (under --enable-recovery too).
+  parcae_add_mpi_script_test(elastic_survives_a_failed_spawn ${PARCAE_JOINS}
+    $<TARGET_FILE:parcae> ${PARCAE_JOIN_DATA} four_then_six.csv 0 --join-hosts nosuchhost)
+  parcae_add_mpi_script_test(elastic_survives_a_failed_spawn_under_recovery ${PARCAE_JOINS}
+    $<TARGET_FILE:parcae> ${PARCAE_JOIN_DATA} four_then_six.csv 0 --join-hosts nosuchhost
+    --recovery)
+  set_tests_properties(mpi.elastic_survives_a_failed_spawn
+    mpi.elastic_survives_a_failed_spawn_under_recovery PROPERTIES TIMEOUT 200)
   parcae_add_mpi_script_test(elastic_rejects_bad_join_host ${PARCAE_REJECTS}
     $<TARGET_FILE:parcae> 3 "--join-hosts: 'node 2' is not a host name" train --model tiny
     --elastic --join-workers 2 --join-hosts "node1,node 2")
