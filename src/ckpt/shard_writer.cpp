@@ -16,29 +16,34 @@ ShardWriter::~ShardWriter() {
 }
 
 
-void ShardWriter::copy_in(std::span<const model::Shard> shards, bool all_threads) {
+namespace {
+
+void copy_into(std::span<const model::Shard> shards, std::vector<model::Shard>& copies,
+               bool all_threads) {
   // Copies into the buffers of the previous submission: same sizes checkpoint
   // after checkpoint, so no allocation and no page faults after the first.
   // A copy the caller waits for is shared by every thread of the process;
   // one overlapping training takes one thread, not theirs.
-  copies_.resize(shards.size());
+  copies.resize(shards.size());
   for (std::size_t i = 0; i < shards.size(); ++i) {
-    copies_[i].layer = shards[i].layer;
-    copies_[i].step = shards[i].step;
-    for (auto [from, to] : {std::pair{&shards[i].param, &copies_[i].param},
-                            std::pair{&shards[i].adam_m, &copies_[i].adam_m},
-                            std::pair{&shards[i].adam_v, &copies_[i].adam_v}}) {
+    copies[i].layer = shards[i].layer;
+    copies[i].step = shards[i].step;
+    for (auto [from, to] : {std::pair{&shards[i].param, &copies[i].param},
+                            std::pair{&shards[i].adam_m, &copies[i].adam_m},
+                            std::pair{&shards[i].adam_v, &copies[i].adam_v}}) {
       to->resize(from->size());
       util::parallel_copy(to->data(), from->data(), from->size() * sizeof(float), all_threads);
     }
   }
 }
 
+}  // namespace
+
 void ShardWriter::submit(const fs::path& step_dir, const model::GptConfig& cfg,
                          std::span<const model::Shard> shards) {
   if (pending_.valid()) pending_.get();  // rethrows the previous write's error
   const util::Stopwatch copying;
-  copy_in(shards, /*all_threads=*/true);
+  copy_into(shards, copies_, /*all_threads=*/true);
   copy_seconds_ = copying.seconds();
   start_writing(step_dir, cfg);
 }
@@ -68,20 +73,29 @@ std::vector<model::Shard> ShardWriter::take_buffers() {
 
 void ShardWriter::submit_overlapped(const fs::path& step_dir, const model::GptConfig& cfg,
                                     std::span<const model::Shard> shards) {
+  submit_overlapped(step_dir, cfg,
+                    [shards](std::vector<model::Shard>& buffers) {
+                      copy_into(shards, buffers, /*all_threads=*/false);
+                    });
+}
+
+void ShardWriter::submit_overlapped(const fs::path& step_dir, const model::GptConfig& cfg,
+                                    Fill fill) {
   if (pending_.valid()) pending_.get();
   std::promise<void> copy_done;
   copied_ = copy_done.get_future();
-  pending_ = std::async(std::launch::async,
-                        [this, step_dir, cfg, shards, done = std::move(copy_done)]() mutable {
-                          try {
-                            copy_in(shards, /*all_threads=*/false);
-                          } catch (...) {
-                            done.set_exception(std::current_exception());
-                            throw;
-                          }
-                          done.set_value();
-                          return write_shards(step_dir, cfg, copies_);
-                        });
+  pending_ = std::async(std::launch::async, [this, step_dir, cfg, fill = std::move(fill),
+                                             done = std::move(copy_done)]() mutable {
+    try {
+      const util::OneThreadCopies one_thread;  // the training's threads stay its own
+      fill(copies_);
+    } catch (...) {
+      done.set_exception(std::current_exception());
+      throw;
+    }
+    done.set_value();
+    return write_shards(step_dir, cfg, copies_);
+  });
 }
 
 double ShardWriter::wait_copied() {

@@ -37,14 +37,14 @@ std::vector<std::string> hosts_for_joiners(const std::vector<std::string>& hosts
   return out;
 }
 
-MPI_Comm Joins::merge(MPI_Comm inter, bool high, double deadline_s) {
+MPI_Comm Joins::merge(MPI_Comm inter, bool high, MPI_Comm before, double deadline_s) {
   MPI_Comm merged = MPI_COMM_NULL;
   {
     const runtime::BlockingDeadline deadline(deadline_s, "merging with the joined workers");
     MPI_Intercomm_merge(inter, high ? 1 : 0, &merged);
   }
   MPI_Comm_set_errhandler(merged, MPI_ERRORS_RETURN);
-  joins_.push_back({inter, merged});
+  joins_.push_back({inter, merged, before});
   return merged;
 }
 
@@ -85,7 +85,7 @@ MPI_Comm Joins::spawn(MPI_Comm world, const std::string& program,
                              error_text(rc));
   }
   MPI_Comm_set_errhandler(inter, MPI_ERRORS_RETURN);
-  return merge(inter, /*high=*/false, deadline_s);
+  return merge(inter, /*high=*/false, world, deadline_s);
 }
 
 MPI_Comm Joins::merge_with_parent(double deadline_s) {
@@ -93,15 +93,18 @@ MPI_Comm Joins::merge_with_parent(double deadline_s) {
   MPI_Comm_get_parent(&parent);
   if (parent == MPI_COMM_NULL) throw std::logic_error("join: this process was not spawned");
   MPI_Comm_set_errhandler(parent, MPI_ERRORS_RETURN);
-  return merge(parent, /*high=*/true, deadline_s);
+  return merge(parent, /*high=*/true, MPI_COMM_WORLD, deadline_s);
 }
 
-void Joins::leave() {
-  for (auto it = joins_.rbegin(); it != joins_.rend(); ++it) {
-    MPI_Comm_free(&it->merged);
-    MPI_Comm_disconnect(&it->inter);
+MPI_Comm Joins::leave() {
+  MPI_Comm before = MPI_COMM_NULL;
+  while (joins_.size() > forsaken_) {
+    before = joins_.back().before;
+    MPI_Comm_free(&joins_.back().merged);
+    MPI_Comm_disconnect(&joins_.back().inter);
+    joins_.pop_back();
   }
-  joins_.clear();
+  return before;
 }
 
 }  // namespace parcae::elastic

@@ -108,6 +108,7 @@ void ElasticWorker::recover(const runtime::AbortStep& abort) {
                      "--death-seconds)");
   }
   std::erase_if(kept_, [&](const model::Shard& s) { return s.step != survivors.step; });
+  joins_.forsake();  // their communicators hold the dead
   const MPI_Comm living = runtime::survivors_comm(world_, survivors.ranks,
                                                   runtime::survivors_tag(survivors.epoch),
                                                   runtime::recovery_deadline_s(cfg_.death_seconds));
@@ -152,7 +153,10 @@ void ElasticWorker::lose_state() {
 
 void ElasticWorker::take_in_joiners(const ControlMessage& m) {
   // The root (rank 0) names the program and the hosts; the rest only take part.
-  world_ = joins_.spawn(world_, {}, {}, std::vector<std::string>(m.joiners), cfg_.stall_seconds);
+  // Over the living ranks (after a death the survivors', and the merge numbers them anew).
+  world_ = joins_.spawn(runtime::living_world(), {}, {}, std::vector<std::string>(m.joiners),
+                        cfg_.stall_seconds);
+  MPI_Comm_rank(world_, &rank_);
   groups_.rejoin(world_);
   reporter_ = runtime::MpiReporter(world_);
   runtime::set_living_world(world_);

@@ -16,35 +16,64 @@ std::filesystem::path checkpoint_run_dir(const TrainConfig& cfg) {
 StageSaver::StageSaver(const TrainConfig& cfg, int stage_index, bool writes, Deliver deliver)
     : cfg_(cfg), stage_index_(stage_index), writes_(writes), deliver_(std::move(deliver)) {}
 
-void StageSaver::save(std::int64_t steps_done, const compute::Stage& stage) {
-  if (!writes_ || cfg_.checkpoints.dir.empty()) return;
-  const util::Stopwatch stall;
-  drain();  // the next checkpoint waits for the previous one
-  // One pass over the state: the stage's layers straight into the buffers of
-  // the previous checkpoint (same sizes), which the writer then adopts.
-  std::vector<model::Shard> shards = writer_.take_buffers();
+namespace {
+
+// The stage's layers into `shards`, reusing their buffers (same sizes
+// checkpoint after checkpoint: no allocation, no page faults).
+void copy_stage(const compute::Stage& stage, std::vector<model::Shard>& shards) {
   shards.resize(static_cast<std::size_t>(stage.end_layer() - stage.first_layer()));
   for (int l = stage.first_layer(); l < stage.end_layer(); ++l) {
     stage.copy_shard(l, shards[static_cast<std::size_t>(l - stage.first_layer())]);
   }
-  writer_.submit(ckpt::step_dir(checkpoint_run_dir(cfg_), steps_done), cfg_.model,
-                 std::move(shards));
+}
+
+}  // namespace
+
+void StageSaver::save(std::int64_t steps_done, const compute::Stage& stage) {
+  if (!writes_ || cfg_.checkpoints.dir.empty()) return;
+  const util::Stopwatch stall;
+  drain();  // the next checkpoint waits for the previous one
+  const auto dir = ckpt::step_dir(checkpoint_run_dir(cfg_), steps_done);
+  // A CPU stage's state is host memory that the writer's thread can read
+  // while training reads it too. A GPU stage's copy is a transfer through the
+  // backend's stream, made here on the training thread (a second thread's
+  // CUDA calls into that stream are not done here).
+  if (!cfg_.checkpoints.sync && stage.backend().device() == compute::Device::cpu) {
+    writer_.submit_overlapped(dir, cfg_.model, [&stage](std::vector<model::Shard>& buffers) {
+      copy_stage(stage, buffers);
+    });
+    copying_ = true;
+  } else {
+    std::vector<model::Shard> shards = writer_.take_buffers();
+    copy_stage(stage, shards);
+    writer_.submit(dir, cfg_.model, std::move(shards));
+  }
   since_submit_.restart();
   pending_ = ShardsSaved{.step = steps_done, .stage = stage_index_, .shards = {}, .stall_s = 0,
                          .write_s = 0};
   if (cfg_.checkpoints.sync) pending_->shards = writer_.wait();
-  // Async: the stall is the wait for the previous write and the copies; sync: the whole write.
+  // Async: the stall is the wait for the previous write, the copy or the
+  // start of it, and wait_copied()'s wait; sync: the whole write.
   pending_->stall_s = stall.seconds();
   if (cfg_.checkpoints.sync) deliver_pending();
 }
 
+void StageSaver::wait_copied() {
+  if (!copying_) return;
+  const double waited = writer_.wait_copied();  // rethrows the copy's error
+  copying_ = false;
+  if (pending_) pending_->stall_s += waited;
+}
+
 void StageSaver::poll() {
   if (!pending_ || writer_.busy()) return;
+  wait_copied();  // done already (the write after it is): returns at once
   pending_->shards = writer_.wait();
   deliver_pending();
 }
 
 void StageSaver::drain() {
+  wait_copied();
   if (!pending_) return;
   pending_->shards = writer_.wait();
   deliver_pending();

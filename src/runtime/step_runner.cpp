@@ -32,7 +32,8 @@ StepRunner::StepRunner(const TrainConfig& cfg, const TrainData& data, compute::S
       executor_(stage, P_ > 1 ? links_.pipeline.get() : nullptr, s_, P_, cfg.model.micro_batch,
                 cfg.model.seq_len) {}
 
-StepEnd StepRunner::run(int step, Reporter& reporter, const std::function<StepEnd()>& agree_end) {
+StepEnd StepRunner::run(int step, Reporter& reporter, const std::function<StepEnd()>& agree_end,
+                        const std::function<void()>& before_update) {
   const int B = cfg_.model.micro_batch, T = cfg_.model.seq_len;
   const bool reports = s_ == P_ - 1;
   const util::Stopwatch step_watch;
@@ -57,6 +58,7 @@ StepEnd StepRunner::run(int step, Reporter& reporter, const std::function<StepEn
   }
   auto adamw = cfg_.adamw;
   adamw.lr = static_cast<float>(cfg_.lr.at(step));
+  if (before_update) before_update();
   stage_.adamw_step(adamw);
   const StepEnd end = agree_end ? agree_end() : StepEnd::train_on;
   if (reports) {

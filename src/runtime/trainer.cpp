@@ -78,7 +78,12 @@ bool run_worker(const TrainConfig& cfg, const TrainData& data, Groups& groups, R
                    [&](const ShardsSaved& saved) { reporter.shards_saved(saved); });
   bool stopped = false;
   for (int step = cfg.start.step; step < cfg.steps && !stopped; ++step) {
-    const StepEnd end = runner.run(step, reporter, [&] { return agreement.agree(step, cfg.steps); });
+    // A checkpoint's copy of the stage, started at the previous step's end,
+    // runs beside this step's forward and backward; it must be done before
+    // the update changes the state it copies.
+    const StepEnd end = runner.run(
+        step, reporter, [&] { return agreement.agree(step, cfg.steps); },
+        [&] { saver.wait_copied(); });
     saver.poll();
     if (end != StepEnd::train_on) {
       saver.save(step + 1, *stage);

@@ -24,3 +24,7 @@ parcae_add_mpi_script_test(train_rejects_elastic_checkpoint_sync ${PARCAE_REJECT
 parcae_add_mpi_script_test(train_checkpoints_by_the_clock
   ${PARCAE_RESUME_TESTS}/checkpoint_seconds.sh $<TARGET_FILE:parcae>)
 set_tests_properties(mpi.train_checkpoints_by_the_clock PROPERTIES TIMEOUT 120)
+# An asynchronous checkpoint (copy overlapping the next step) equals a synchronous one.
+parcae_add_mpi_script_test(train_overlapped_checkpoint_matches_sync
+  ${PARCAE_RESUME_TESTS}/overlap_matches_sync.sh $<TARGET_FILE:parcae>)
+set_tests_properties(mpi.train_overlapped_checkpoint_matches_sync PROPERTIES TIMEOUT 180)

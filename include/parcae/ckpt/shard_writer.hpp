@@ -5,6 +5,7 @@
 // writes them (write_shard) while training goes on. Plain C++ threads, no MPI: the caller gathers the records and has
 // one rank write the manifest once every stage's wait() returned.
 #include <filesystem>
+#include <functional>
 #include <future>
 #include <span>
 #include <vector>
@@ -48,6 +49,14 @@ class ShardWriter {
   // until wait_copied() returns, i.e. call it before the next optimizer update.
   void submit_overlapped(const fs::path& step_dir, const model::GptConfig& cfg,
                          std::span<const model::Shard> shards);
+  // Fills the writer's buffers (those of the previous submission, reused:
+  // same sizes, no allocation) with the shards to write.
+  using Fill = std::function<void(std::vector<model::Shard>& buffers)>;
+  // The same for state that is not held as shards (a compute::Stage's):
+  // `fill` runs on the writer's thread, where parallel_copy copies on that
+  // thread alone (util::OneThreadCopies), then the write starts. Whatever it
+  // reads must stay unchanged and alive until wait_copied() returns.
+  void submit_overlapped(const fs::path& step_dir, const model::GptConfig& cfg, Fill fill);
   // Blocks until the copy of the last submit_overlapped is done (rethrowing its
   // error) and returns the seconds waited: that checkpoint's stall, also
   // what copy_seconds() says then. 0 at once when nothing is being copied.
@@ -64,7 +73,6 @@ class ShardWriter {
   double copy_seconds() const { return copy_seconds_; }
 
  private:
-  void copy_in(std::span<const model::Shard> shards, bool all_threads);
   void start_writing(const fs::path& step_dir, const model::GptConfig& cfg);
 
   std::vector<model::Shard> copies_;

@@ -41,7 +41,8 @@ class Joins {
   Joins(const Joins&) = delete;
   Joins& operator=(const Joins&) = delete;
 
-  // Collective over `world` (rank 0 is the root; `program`, `args` and
+  // Collective over `world` (the living ranks: after a death, the survivors'
+  // communicator, whose ranks the merge renumbers; rank 0 is the root; `program`, `args` and
   // `hosts` matter only there): starts hosts.size() copies of `program args`,
   // one per entry (an empty host: mpirun chooses), and returns the merged
   // world (errors return on it). Past `deadline_s` the process exits "requeue
@@ -51,17 +52,26 @@ class Joins {
   // In a joiner: the merge with the job that spawned it (the other side of spawn).
   MPI_Comm merge_with_parent(double deadline_s);
   // Collective over the newest merged world, every process of it: frees the
-  // merged communicators and disconnects the intercommunicators, newest first.
-  void leave();
-  bool any() const { return !joins_.empty(); }
+  // merged communicators and disconnects the intercommunicators, newest first
+  // (those forsaken excepted). Returns the communicator the oldest of them
+  // was spawned over (a joiner's: its own MPI_COMM_WORLD): the living world
+  // again once they are left.
+  MPI_Comm leave();
+  // A process died: the joins so far hold it, so they are never left (freeing
+  // or disconnecting them would wait for it; MPI_Finalize's deadline ends
+  // what stays connected). Joins after it are left as usual.
+  void forsake() { forsaken_ = joins_.size(); }
+  bool any() const { return joins_.size() > forsaken_; }
 
  private:
   struct Join {
     MPI_Comm inter = MPI_COMM_NULL;
     MPI_Comm merged = MPI_COMM_NULL;
+    MPI_Comm before = MPI_COMM_NULL;  // the living world it was spawned over
   };
-  MPI_Comm merge(MPI_Comm inter, bool high, double deadline_s);
+  MPI_Comm merge(MPI_Comm inter, bool high, MPI_Comm before, double deadline_s);
   std::vector<Join> joins_;
+  std::size_t forsaken_ = 0;  // joins_[0, forsaken_) hold a dead process
 };
 
 }  // namespace parcae::elastic

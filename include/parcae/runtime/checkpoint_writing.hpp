@@ -1,8 +1,9 @@
 #pragma once
 // A training job's checkpoints (docs/checkpoints.md), on top of ckpt's store.
 // The first replica of each stage writes its stage's shards (StageSaver:
-// asynchronously by default, through ckpt::ShardWriter: the step copies its
-// shards and trains on while a thread writes them) and reports their records;
+// asynchronously by default, through ckpt::ShardWriter: a thread copies its
+// shards beside the next step's forward and backward, then writes them) and
+// reports their records;
 // the coordinator (ManifestKeeper) writes the manifest once every stage's
 // records came, which is what makes the checkpoint complete, then prunes to
 // the newest --keep-checkpoints. A lone process does both. A job killed at
@@ -31,10 +32,19 @@ class StageSaver {
   // `writes`: this rank is its stage's first replica (the others only train).
   StageSaver(const TrainConfig& cfg, int stage_index, bool writes, Deliver deliver);
   // The ranks agreed on a checkpoint after `steps_done` steps: copies the
-  // stage's shards (into the previous checkpoint's buffers: one pass over
-  // the state, no allocation) and starts writing them (with --checkpoint-sync, writes
-  // them and delivers the records before returning).
+  // stage's shards into the previous checkpoint's buffers (one pass over the
+  // state, no allocation) and starts writing them. On a CPU stage the copy
+  // runs on the writer's thread beside the next step's forward and backward
+  // (which only read the state): `stage` must then stay alive and its state
+  // unchanged until wait_copied(), which the trainer calls before the next
+  // optimizer update. On a GPU stage it copies before returning. With
+  // --checkpoint-sync it writes them and delivers the records before returning.
   void save(std::int64_t steps_done, const compute::Stage& stage);
+  // Returns once no copy of a stage is running (waiting for the one save()
+  // started, if any): call it before anything changes the stage's parameters
+  // or moments (the optimizer update) or frees it. The wait counts in that
+  // checkpoint's stall.
+  void wait_copied();
   // Delivers the records of a write that has finished (never blocks).
   void poll();
   // Waits for a write in flight and delivers its records.
@@ -48,6 +58,7 @@ class StageSaver {
   Deliver deliver_;
   ckpt::ShardWriter writer_;
   std::optional<ShardsSaved> pending_;  // submitted, records not yet delivered
+  bool copying_ = false;                // the writer may still be copying the stage
   util::Stopwatch since_submit_;
 };
 

@@ -34,8 +34,11 @@ class StepRunner {
   // the validation loss when one is due after it. Collective over the layout.
   // `agree_end`, when given, is asked after the update how the step ends
   // (step_end_agreement.hpp); its answer travels in the step's report and is
-  // returned.
-  StepEnd run(int step, Reporter& reporter, const std::function<StepEnd()>& agree_end = {});
+  // returned. `before_update`, when given, is called just before the
+  // optimizer update changes the stage's state (a checkpoint's copy of it
+  // still running is waited for there: checkpoint_writing.hpp).
+  StepEnd run(int step, Reporter& reporter, const std::function<StepEnd()>& agree_end = {},
+              const std::function<void()>& before_update = {});
 
  private:
   const TrainConfig& cfg_;
