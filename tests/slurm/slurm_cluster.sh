@@ -213,15 +213,24 @@ slurm_wait_job() {
 # (Reason=BeginTime) once it is back to PENDING; `StartTime=now` sent before
 # then (while the requeue is still being carried out) is overwritten by the
 # hold. So: wait until it is held, release it, and wait until it runs again
-# (or has already run to its end).
+# (or has already run to its end). Until it has been PENDING, RUNNING or
+# COMPLETING is still the first run being ended by the requeue. Released in
+# the same second as the requeue's kill, the rerun fails at once (slurmctld:
+# "Killing non-startable batch JobId=1: Job credential revoked"; slurmd
+# compares the new credential's time, in whole seconds, with the revocation's)
+# and the job ends FAILED: so the release waits 2 s after the hold is seen.
 slurm_release_requeued() {
-  local job=$1 seconds=$2 state= reason=
+  local job=$1 seconds=$2 state= reason= pending=0 held=0
   for _ in $(seq $((seconds * 10))); do
     state=$(slurm_job_field "$job" JobState)
     reason=$(slurm_job_field "$job" Reason)
-    case $state in RUNNING | COMPLETING | COMPLETED) return 0 ;; esac  # it ran again
+    [ "$state" = PENDING ] && pending=1
+    if [ "$pending" = 1 ]; then
+      case $state in RUNNING | COMPLETING | COMPLETED) return 0 ;; esac  # it ran again
+    fi
     if [ "$state" = PENDING ] && [ "$reason" = BeginTime ]; then
-      scontrol update jobid="$job" StartTime=now 2>/dev/null || true
+      held=$((held + 1))
+      [ "$held" -ge 20 ] && { scontrol update jobid="$job" StartTime=now 2>/dev/null || true; }
     fi
     sleep 0.1
   done

@@ -2,8 +2,8 @@
 # train_sbatch_requeues.sh JOBS_DIR PARCAE: jobs/train.sbatch trains the tiny
 # model on a real one-node Slurm (2 workers + the coordinator), is requeued
 # mid-run (`scontrol requeue`: every process gets SIGTERM, the ranks agree on
-# a step and checkpoint it), released at once (`scontrol update
-# StartTime=now`), and its second run resumes from the newest checkpoint and
+# a step and checkpoint it), released from the requeue hold
+# (slurm_release_requeued), and its second run resumes from the newest checkpoint and
 # ends with the uninterrupted run's final loss, bit for bit (same layout).
 set -uo pipefail
 jobs=$(cd "$1" && pwd); parcae=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
@@ -28,8 +28,7 @@ for _ in $(seq 600); do [ -f checkpoints/slurm/step-00000010/manifest.json ] && 
 scontrol requeue "$job" || fail "scontrol requeue refused"
 for _ in $(seq 300); do [ "$(slurm_job_field "$job" Restarts)" = 1 ] && break; sleep 0.1; done
 [ "$(slurm_job_field "$job" Restarts)" = 1 ] || fail "not requeued"
-slurm_wait_job "$job" PENDING 30 || fail "the requeued job is not pending"
-scontrol update jobid="$job" StartTime=now
+slurm_release_requeued "$job" 60 || fail "the requeued job never ran again"
 slurm_wait_job "$job" COMPLETED 120 || fail "the second run did not complete"
 log=$work/parcae-train-$job.log
 grep -q "start (restart 1)" "$log" || fail "no second run in the log"
