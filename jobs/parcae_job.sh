@@ -10,8 +10,15 @@
 #   SIGTERM (scontrol requeue, scancel, a preempted node)
 #       -> SIGTERM to mpirun: the same, but mpirun kills the ranks ~2 s later,
 #          so the checkpoint may be left incomplete (and is then ignored).
-# bash runs a trap only between commands: the script waits with the `wait`
-# builtin, which a trapped signal interrupts, and waits again until mpirun is gone.
+# bash runs a trap only between commands: the script waits a second at a time
+# (`sleep 1 & wait $!`, which a trapped signal interrupts) until mpirun is gone.
+#
+# The job's exit code is rank 0's, from `--exit-file` (the script adds it):
+# under `mpirun --enable-recovery` mpirun returns 0 whatever the ranks' codes
+# (75 included), and after a spawn that failed (--join-hosts) it never returns
+# although every rank has ended; then the script stops it once rank 0's file
+# has been there for $PARCAE_EXIT_GRACE_S seconds (default 30). No file (a rank
+# aborted the job, or mpirun was killed): mpirun's code, or 1 when that is 0.
 #
 # The program is $PARCAE (default: parcae on PATH); $MPIRUN (default mpirun);
 # $PARCAE_MPIRUN_ARGS adds options to mpirun.
@@ -29,17 +36,34 @@ parcae_job_run() {
   local mpirun=${MPIRUN:-mpirun} parcae=${PARCAE:-parcae}
   trap 'parcae_job_forward USR1 USR2' USR1
   trap 'parcae_job_forward TERM TERM' TERM
+  local exit_file grace=${PARCAE_EXIT_GRACE_S:-30} ended=0
+  exit_file=$(mktemp -u "${TMPDIR:-/tmp}/parcae-exit-${SLURM_JOB_ID:-local}-XXXXXX")
   parcae_job_log "start (restart ${SLURM_RESTART_COUNT:-0}): $mpirun -np $((workers + 1)) $parcae $*"
   # shellcheck disable=SC2086  # PARCAE_MPIRUN_ARGS is a list of words
-  "$mpirun" -np $((workers + 1)) --oversubscribe ${PARCAE_MPIRUN_ARGS:-} "$parcae" "$@" &
+  "$mpirun" -np $((workers + 1)) --oversubscribe ${PARCAE_MPIRUN_ARGS:-} "$parcae" "$@" \
+    --exit-file "$exit_file" &
   parcae_job_pid=$!
   local rc
-  while :; do
-    wait "$parcae_job_pid"; rc=$?
-    kill -0 "$parcae_job_pid" 2>/dev/null || break  # still running: a trap interrupted the wait
+  while kill -0 "$parcae_job_pid" 2>/dev/null; do
+    sleep 1 & wait $! 2>/dev/null  # a trapped signal interrupts this wait, not mpirun's
+    [ -s "$exit_file" ] || continue
+    ended=$((ended + 1))
+    if [ "$ended" -ge "$grace" ] && kill -0 "$parcae_job_pid" 2>/dev/null; then
+      parcae_job_log "rank 0 ended the job with $(head -n 1 "$exit_file") ${grace} s ago and mpirun is still running: stopping it"
+      kill -KILL "$parcae_job_pid" 2>/dev/null
+    fi
   done
   wait "$parcae_job_pid" 2>/dev/null; rc=$?  # its own status, not a trap's 128+N
   parcae_job_pid=
+  if [ -s "$exit_file" ]; then
+    local said; said=$(head -n 1 "$exit_file")
+    [ "$said" = "$rc" ] || parcae_job_log "mpirun returned $rc; rank 0 ended the job with $said"
+    rc=$said
+  elif [ "$rc" = 0 ]; then
+    parcae_job_log "mpirun returned 0 but rank 0 wrote no exit code: the job did not end as it should"
+    rc=1
+  fi
+  rm -f "$exit_file" "$exit_file.part"
   return "$rc"
 }
 

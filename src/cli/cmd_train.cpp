@@ -14,6 +14,7 @@
 #include "parcae/ckpt/manifest.hpp"
 #include "parcae/elastic/trace_position.hpp"
 #include "parcae/error.hpp"
+#include "parcae/runtime/exit_file.hpp"
 #include "parcae/runtime/resume.hpp"
 #include "parcae/runtime/trainer.hpp"
 
@@ -63,6 +64,9 @@ void add_options(po::options_description& o) {
       ("eval-batches", number(closed(1, 65536))->default_value(d.eval_batches),
        "micro-batches per validation")
       ("metrics", po::value<std::string>()->value_name("OUT"), "write metrics as JSON Lines to OUT")
+      ("exit-file", po::value<std::string>()->value_name("OUT"),
+       "rank 0 writes the job's exit code to OUT when it ends (75: requeue me), which mpirun "
+       "--enable-recovery does not return (jobs/parcae_job.sh reads it)")
       ("stall-seconds", number(closed(1.0, 1e6))->default_value(d.stall_seconds),
        "a rank that makes no progress for this long fails the job, naming the rank")
       ("checkpoint-dir", po::value<std::string>()->value_name("DIR")->default_value("checkpoints"),
@@ -229,7 +233,8 @@ std::optional<Job> setup(int argc, char** argv, MpiJob& job) {
   // The metrics file and the elastic timeline are written at the end (by rank
   // 0); their paths are checked now, against each other and every input.
   auto outputs = check_outputs(vm, {"data", "val-data", "trace", "profile"},
-                               {{"metrics"}, {"timeline"}});
+                               {{"metrics"}, {"timeline"}, {"exit-file"}});
+  if (vm.count("exit-file") && job.speaks()) runtime::set_exit_file(vm["exit-file"].as<std::string>());
   outputs.input("--val-data", j.cfg.val_path);
   apply_threads_option(vm);
   j.data = runtime::load_train_data(j.cfg);
@@ -305,7 +310,12 @@ int train(const MpiJob& job, const Job& j) {
 
 int run_train(int argc, char** argv) {
   return run_mpi_command(
-      argc, argv, [&](MpiJob& job) { return setup(argc, argv, job); }, train);
+      argc, argv, [&](MpiJob& job) { return setup(argc, argv, job); },
+      [](const MpiJob& job, const Job& j) {
+        const int code = train(job, j);
+        runtime::write_exit_file(code);  // set on rank 0 only
+        return code;
+      });
 }
 
 }  // namespace parcae::cli

@@ -4,6 +4,7 @@
 #include <climits>
 #include <iostream>
 
+#include "parcae/runtime/exit_file.hpp"
 #include "parcae/runtime/membership.hpp"
 #include "parcae/runtime/waiting.hpp"
 #include "signals.hpp"
@@ -43,6 +44,7 @@ int fail_job(const Failure& failure, const MpiJob& job) {
     return failure.exit_code;
   }
   std::cerr << "parcae: rank " << job.rank << ": " << failure.message << "\n" << std::flush;
+  runtime::write_exit_file(failure.exit_code);  // rank 0's, where one is set (exit_file.hpp)
   MPI_Abort(MPI_COMM_WORLD, failure.exit_code);  // the others may wait for this rank forever
   return failure.exit_code;
 }

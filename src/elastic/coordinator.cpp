@@ -8,11 +8,13 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <thread>
+#include <type_traits>
 
 #include "parcae/ckpt/paths.hpp"
 #include "parcae/elastic/control.hpp"
 #include "parcae/elastic/job.hpp"
 #include "parcae/elastic/join.hpp"
+#include "parcae/elastic/rank_map.hpp"
 #include "parcae/elastic/elastic_checkpoints.hpp"
 #include "parcae/runtime/checkpoint_writing.hpp"
 #include "parcae/elastic/live_costs.hpp"
@@ -125,25 +127,47 @@ class Coordinator {
   // Trace time in the cost model: an interval of K steps lasts K iterations of
   // the best configuration on every worker; a wall-clock interval, S seconds.
   double interval_seconds(const LiveCosts& costs) const;
+  // When this run checkpoints and what one costs it, for its prediction.
+  liveput::CheckpointCadence checkpoint_cadence() const;
 
   // To every living worker, point to point and without waiting (a world
-  // broadcast would hang on a dead member; a dead worker never blocks rank 0).
+  // broadcast would hang on a dead member; a dead worker never blocks rank 0),
+  // with the ranks it names in the world's numbering (rank_map.hpp), or in
+  // `numbering`: a decision with joiners names the ranks of the world it makes.
   template <typename M>
-  void tell_workers(const M& m) {
-    for (int rank : living_workers()) postbox_.post(m, rank, world_);
+  void tell_workers(const M& m, const RankMap* numbering = nullptr) {
+    for (int rank : living_workers()) tell(m, rank, numbering);
+  }
+  template <typename M>
+  void tell(const M& m, int job_rank, const RankMap* numbering = nullptr) {
+    if constexpr (std::is_same_v<M, ControlMessage> || std::is_same_v<M, runtime::Survivors> ||
+                  std::is_same_v<M, runtime::AbortStep>) {
+      postbox_.post(in_comm_ranks(m, numbering ? *numbering : ranks_), ranks_.comm_rank(job_rank),
+                    world_);
+    } else {
+      postbox_.post(m, ranks_.comm_rank(job_rank), world_);
+    }
+  }
+  // The world that spawning `joiners` processes over the living ranks makes.
+  RankMap joined_ranks(int joiners) const {
+    std::vector<int> living = living_workers(), joined;
+    living.insert(living.begin(), 0);
+    for (int r = present_ + 1; r <= present_ + joiners; ++r) joined.push_back(r);
+    return RankMap::joined(living, joined);
   }
   std::vector<int> living_workers() const;
   // A report from `source` (or any of `waiting_for` with MPI_ANY_SOURCE),
   // hearing the workers' waiting notices meanwhile: a rank that stopped fails
   // the job by name after --stall-seconds (runtime::StallWatch), or, in a job
   // that recovers, is taken for dead after --death-seconds (RankLost).
+  // Ranks in and out are job ranks.
   template <typename M>
   M receive_watched(int source, const std::vector<int>& waiting_for, int* from = nullptr) {
     const double since = MPI_Wtime();
-    int sender = source;
-    auto m = runtime::receive<M>(source, world_, &sender, [&] { watch(waiting_for, since); });
+    int sender = source == MPI_ANY_SOURCE ? source : ranks_.comm_rank(source);
+    auto m = runtime::receive<M>(sender, world_, &sender, [&] { watch(waiting_for, since); });
     stalls_.heard(sender);
-    if (from != nullptr) *from = sender;
+    if (from != nullptr) *from = ranks_.job_rank(sender);
     return m;
   }
   void watch(const std::vector<int>& waiting_for, double since);
@@ -160,8 +184,9 @@ class Coordinator {
   // source has alive beyond the world's workers (join.hpp).
   void plan_joins(int k);
   // Right after the workers got `m`: spawn its joiners with them, merge, and
-  // make the merged communicator the world; each joiner gets its JoinSpawn and `m`.
-  void take_in_joiners(const ControlMessage& m);
+  // make the merged communicator the world (numbered `grown`); each joiner
+  // gets its JoinSpawn and `m`.
+  void take_in_joiners(const ControlMessage& m, const RankMap& grown);
   Outcome attempt(const Decision& d, Clock::time_point started);
   Decision recover(int k, std::vector<int> dead);
   Decision recover_once(int k, const std::vector<int>& dead);
@@ -193,19 +218,24 @@ class Coordinator {
     if (timeline_) timeline_->write(j.dump() + "\n");
   }
   void interval_line(const Decision& d, int steps, double migration_s, double train_s);
-  double predicted_samples();
+  liveput::PolicyResult prediction(const liveput::CostModel& model);
+  // Books the interval's training against the cost model's rate (observed_speed).
+  void book_speed(const Decision& d, int steps, double train_s);
   void print_summary() const;
 
   const runtime::TrainConfig& cfg_;
   bool data_has_val_;
   const ElasticConfig& e_;
   MPI_Comm world_;  // MPI_COMM_WORLD, or the merged world once workers joined
+  RankMap ranks_{world_size(world_)};  // job ranks in world_ (the stall watch counts in world_'s)
   Joins& joins_;
   std::ostream& out_;
   int workers_;   // the ranks the source knows: the world's workers and those that may join
   int present_;   // worker ranks 1..present_ have a process
-  int joiners_ = 0;  // processes the next decision spawns
-  bool said_no_join_ = false;
+  int joiners_ = 0;  // processes started for the next decision to take in
+  std::vector<std::string> join_hosts_;  // where they run
+  double spawn_s_ = 0;                   // how long starting them took
+  int refused_up_to_ = 0;  // a failed spawn was for job ranks up to this one
   AvailabilitySource source_;
   runtime::TrainConfig log_cfg_;
   runtime::ProgressLog log_;
@@ -226,6 +256,8 @@ class Coordinator {
   ElasticSummary summary_;
   std::vector<double> step_seconds_;  // wall time of each step done, by step
   StoreSpeed store_;                  // what a checkpoint save or load costs
+  double observed_samples_ = 0;       // trained (redone steps too), for observed_speed
+  double modelled_samples_ = 0;       // the cost model's rate for the same training time
   runtime::RequestSource requests_;    // the signals' requests on this rank
   runtime::StepEnd asked_ = runtime::StepEnd::train_on;  // heard, not yet answered
   int first_interval_ = 0;     // the first interval decided (a resumed run's checkpoint's)
@@ -234,6 +266,34 @@ class Coordinator {
   int steps_into_ = 0;         // its steps logged in the current attempt
   Clock::time_point last_checkpoint_ = Clock::now();  // for --checkpoint-seconds
 };
+
+// The model's rate for the layout, less the stalls of step checkpoints (as
+// the prediction charges them), against what the interval trained.
+void Coordinator::book_speed(const Decision& d, int steps, double train_s) {
+  const double rate = model_.samples_per_s(d.config);
+  if (!d.training() || steps <= 0 || train_s <= 0 || rate <= 0) return;
+  const liveput::CheckpointCadence c = checkpoint_cadence();
+  double stalls = 1.0;
+  if (c.every_samples > 0) {
+    const double period_s = c.every_samples / rate;
+    stalls = period_s / (period_s + c.save_ms / 1000.0);
+  }
+  observed_samples_ += static_cast<double>(steps) * cfg_.global_batch;
+  modelled_samples_ += rate * stalls * train_s;
+}
+
+liveput::CheckpointCadence Coordinator::checkpoint_cadence() const {
+  liveput::CheckpointCadence c;
+  const auto& k = cfg_.checkpoints;
+  c.on_change = e_.policy == Policy::reactive || e_.hdf5_migration;
+  if (k.dir.empty()) return c;  // nothing is ever saved: a rollback starts from the seed
+  c.every_samples = static_cast<double>(k.every_steps) * cfg_.global_batch;
+  c.every_s = k.every_seconds;
+  double state_bytes = 0;
+  for (const auto b : shard_bytes(cfg_.model)) state_bytes += static_cast<double>(b);
+  c.save_ms = store_write_ms(store_, state_bytes);
+  return c;
+}
 
 double Coordinator::interval_seconds(const LiveCosts& costs) const {
   if (e_.interval_seconds > 0) return e_.interval_seconds;
@@ -252,8 +312,9 @@ std::vector<int> Coordinator::living_workers() const {
 }
 
 void Coordinator::watch(const std::vector<int>& waiting_for, double since) {
-  if (cfg_.death_seconds <= 0) return stalls_.check(waiting_for, since);
-  auto silent = stalls_.silent_for(cfg_.death_seconds, waiting_for, since);
+  const auto waited_on = ranks_.comm_ranks(waiting_for);
+  if (cfg_.death_seconds <= 0) return stalls_.check(waited_on, since);
+  auto silent = ranks_.job_ranks(stalls_.silent_for(cfg_.death_seconds, waited_on, since));
   std::erase_if(silent, [&](int r) { return r == 0 || r > present_; });
   if (!silent.empty()) throw runtime::RankLost(silent);
 }
@@ -382,8 +443,13 @@ Coordinator::Outcome Coordinator::attempt(const Decision& d, Clock::time_point s
       m.saves.clear();
   }
   m.joiners = joiners_;
-  tell_workers(m);
-  if (m.joiners > 0) take_in_joiners(m);
+  if (m.joiners > 0) {
+    const RankMap grown = joined_ranks(m.joiners);
+    tell_workers(m, &grown);
+    take_in_joiners(m, grown);
+  } else {
+    tell_workers(m);
+  }
   if (m.state == ControlMessage::State::through_store && !m.saves.empty())
     collect_store_checkpoint(m, position_now(), "reconfiguration");
   // Collective over the living ranks (rank 0 takes no place), unless nobody moves.
@@ -394,6 +460,10 @@ Coordinator::Outcome Coordinator::attempt(const Decision& d, Clock::time_point s
   if (d.training()) {
     collect_steps(*d.layout, m.first_step, o.steps);
     // A wall-clock interval trains on, one step per message, while time is left.
+    // The same epoch with saves would be a checkpoint asked for between
+    // intervals (ElasticWorker::obey): the change's saves are done, so none.
+    m.saves.clear();
+    m.joiners = 0;
     while (e_.interval_seconds > 0 && step_ < cfg_.steps && !asked_to_checkpoint() &&
            seconds_between(started, Clock::now()) + step_seconds_.back() < e_.interval_seconds) {
       m.first_step = step_;
@@ -409,47 +479,54 @@ Coordinator::Outcome Coordinator::attempt(const Decision& d, Clock::time_point s
 
 void Coordinator::plan_joins(int k) {
   const int wanted = controller_.highest_wanted(k);
-  if (wanted <= present_) return;
-  if (!dead_.empty()) {
-    // The merged world would have to be built over the survivors' communicator,
-    // whose ranks are not the world's: not done (docs/elastic.md, "Join").
-    if (!said_no_join_) {
-      out_ << "interval " << k + 1 << ": the trace has " << wanted - present_
-           << " more instance(s) but no worker joins after a death; going on without them\n"
-           << std::flush;
-    }
-    said_no_join_ = true;
+  if (wanted <= std::max(present_, refused_up_to_)) return;
+  const auto started = Clock::now();
+  const int count = wanted - present_;
+  const int first_joiner = present_ - (workers_ - e_.join_workers);  // 0-based over the job
+  join_hosts_ = hosts_for_joiners(e_.join_hosts, first_joiner, count);
+  std::string error;
+  if (!joins_.start(e_.program, e_.program_args, join_hosts_, cfg_.stall_seconds, &error)) {
+    // Those instances are given up; more arriving later try again.
+    refused_up_to_ = wanted;
+    std::vector<int> ranks;
+    for (int r = present_ + 1; r <= wanted; ++r) ranks.push_back(r);
+    out_ << "interval " << k + 1 << ": " << error << "; going on without them\n" << std::flush;
+    record({{"event", "join_failed"}, {"interval", k}, {"ranks", ranks}, {"hosts", join_hosts_},
+            {"error", error}});
     return;
   }
-  joiners_ = wanted - present_;
+  spawn_s_ = seconds_between(started, Clock::now());
+  joiners_ = count;
   controller_.join(wanted);
 }
 
-void Coordinator::take_in_joiners(const ControlMessage& m) {
+void Coordinator::take_in_joiners(const ControlMessage& m, const RankMap& grown) {
   const auto started = Clock::now();
   const int before = present_;
-  const int first_joiner = before - (workers_ - e_.join_workers);  // 0-based over the job
-  const auto hosts = hosts_for_joiners(e_.join_hosts, first_joiner, m.joiners);
-  const MPI_Comm merged =
-      joins_.spawn(world_, e_.program, e_.program_args, hosts, cfg_.stall_seconds);
-  world_ = merged;
-  present_ = world_size(merged) - 1;
-  if (present_ != before + m.joiners) {
-    throw std::logic_error("elastic: the merged world has " + std::to_string(present_) +
-                           " workers, not " + std::to_string(before + m.joiners));
+  const auto& hosts = join_hosts_;
+  // Collective over the living ranks: after a death the survivors', whose
+  // merge numbers the world anew (rank_map.hpp).
+  const MPI_Comm merged = joins_.take_in(runtime::living_world(), cfg_.stall_seconds);
+  std::vector<int> ranks;
+  for (int r = before + 1; r <= before + m.joiners; ++r) ranks.push_back(r);
+  ranks_ = grown;
+  if (world_size(merged) != ranks_.size()) {
+    throw std::logic_error("elastic: the merged world has " + std::to_string(world_size(merged)) +
+                           " ranks, not " + std::to_string(ranks_.size()));
   }
+  world_ = merged;
+  present_ = before + m.joiners;
   runtime::set_living_world(merged);
   patience_.world = merged;
   groups_.rejoin(merged);
-  stalls_.rejoin(merged);
+  stalls_ = runtime::StallWatch(patience_);  // it counts in the merged world's ranks
   last_ = ControlMessage{};  // every rank, old and new, regroups over the merged world
-  std::vector<int> ranks;
-  for (int r = before + 1; r <= present_; ++r) {
-    postbox_.post(runtime::JoinSpawn{m.epoch, r, present_, cfg_.death_seconds}, r, world_);
-    postbox_.post(m, r, world_);
-    ranks.push_back(r);
+  for (int r : ranks) {
+    tell(runtime::JoinSpawn{m.epoch, ranks_.comm_rank(r), ranks_.size() - 1, cfg_.death_seconds},
+         r);
+    tell(m, r);
   }
-  const double seconds = seconds_between(started, Clock::now());
+  const double seconds = spawn_s_ + seconds_between(started, Clock::now());
   std::string names;
   for (std::size_t i = 0; i < ranks.size(); ++i)
     names += (i ? ", " : "") + std::to_string(ranks[i]) + (hosts[i].empty() ? "" : " on " + hosts[i]);
@@ -469,9 +546,9 @@ void Coordinator::drain_stale_reports(int rank) {
                          runtime::Tag::migration_report, runtime::Tag::shards_saved}) {
     int ready = 1;
     while (true) {
-      MPI_Iprobe(rank, static_cast<int>(tag), world_, &ready, MPI_STATUS_IGNORE);
+      MPI_Iprobe(ranks_.comm_rank(rank), static_cast<int>(tag), world_, &ready, MPI_STATUS_IGNORE);
       if (!ready) break;
-      runtime::receive_bytes(rank, tag, world_);
+      runtime::receive_bytes(ranks_.comm_rank(rank), tag, world_);
     }
   }
 }
@@ -497,7 +574,7 @@ Decision Coordinator::recover_once(int k, const std::vector<int>& newly_dead) {
   for (int r : newly_dead) {
     if (std::binary_search(dead_.begin(), dead_.end(), r)) continue;  // a retried recovery
     dead_.insert(std::upper_bound(dead_.begin(), dead_.end(), r), r);
-    stalls_.forget(r);
+    stalls_.forget(ranks_.comm_rank(r));
     ++summary_.deaths;
   }
   const std::int64_t epoch = epoch_++;
@@ -524,7 +601,9 @@ Decision Coordinator::recover_once(int k, const std::vector<int>& newly_dead) {
   std::vector<int> ranks = living_workers();
   ranks.insert(ranks.begin(), 0);
   tell_workers(runtime::Survivors{epoch, ranks, point ? point->step : 0});
-  const MPI_Comm living = runtime::survivors_comm(world_, ranks, runtime::survivors_tag(epoch),
+  joins_.forsake();  // their communicators hold the dead
+  const MPI_Comm living = runtime::survivors_comm(world_, ranks_.comm_ranks(ranks),
+                                                  runtime::survivors_tag(epoch),
                                                   runtime::recovery_deadline_s(cfg_.death_seconds));
   runtime::set_living_world(living);
   groups_.rebase(living);
@@ -595,18 +674,21 @@ void Coordinator::interval_line(const Decision& d, int steps, double migration_s
 
 // What `parcae simulate` says of the same intervals under the same policy and
 // the cost model measured on this job.
-double Coordinator::predicted_samples() {
-  if (summary_.intervals == 0) return 0.0;
+// It also pays this run's checkpoints and loses what a rollback redoes
+// (liveput/checkpoint_ledger.hpp), as the run itself does.
+liveput::PolicyResult Coordinator::prediction(const liveput::CostModel& model) {
+  if (summary_.intervals == 0) return {};
   const liveput::Span span{first_interval_, first_interval_ + summary_.intervals};
+  const liveput::CheckpointCadence cadence = checkpoint_cadence();
   if (e_.policy == Policy::reactive) {
-    return liveput::simulate_reactive(model_, source_.series(), span).samples;
+    return liveput::simulate_reactive(model, source_.series(), span, cadence);
   }
-  liveput::TransitionTable table(model_);
+  liveput::TransitionTable table(model);
   liveput::SimulationOptions options;
   options.look_ahead = e_.look_ahead;
+  options.checkpoints = cadence;
   return liveput::simulate_liveput(table, source_.series(), span, *forecaster_, options,
-                                   to_string(e_.policy))
-      .samples;
+                                   to_string(e_.policy));
 }
 
 void Coordinator::print_summary() const {
@@ -626,7 +708,16 @@ void Coordinator::print_summary() const {
                 summary_.predicted_samples > 0
                     ? summary_.committed_samples / summary_.predicted_samples
                     : 0.0);
-  out_ << line << std::flush;
+  out_ << line;
+  if (summary_.predicted_at_observed_speed > 0) {
+    std::snprintf(line, sizeof line,
+                  "  it trained at %.2fx the measured model's speed; at that speed the simulator "
+                  "predicts %.0f (committed / predicted = %.2f)\n",
+                  summary_.observed_speed, summary_.predicted_at_observed_speed,
+                  summary_.committed_samples / summary_.predicted_at_observed_speed);
+    out_ << line;
+  }
+  out_ << std::flush;
 }
 
 ElasticSummary Coordinator::run() {
@@ -680,6 +771,7 @@ ElasticSummary Coordinator::run() {
     summary_.train_s += train_s;
     if (!d.training()) summary_.idle_s += seconds_between(started, Clock::now());
     ++summary_.intervals;
+    book_speed(d, steps, train_s);
     const auto& iv = source_.series().intervals[k];
     record({{"event", "interval"},
             {"interval", k},
@@ -724,10 +816,21 @@ ElasticSummary Coordinator::run() {
   log_.finish();
   summary_.committed_samples = (step_ - cfg_.start.step) * cfg_.global_batch;
   summary_.steps_done = step_;
-  summary_.predicted_samples = predicted_samples();
+  const liveput::PolicyResult predicted = prediction(model_);
+  summary_.predicted_samples = predicted.samples;
+  if (modelled_samples_ > 0 && observed_samples_ > 0) {
+    summary_.observed_speed = observed_samples_ / modelled_samples_;
+    summary_.predicted_at_observed_speed =
+        prediction(model_.at_speed(summary_.observed_speed)).samples;
+  }
+  std::vector<double> predicted_per_interval;
+  for (const auto& r : predicted.timeline) predicted_per_interval.push_back(r.samples);
   record({{"event", "summary"},
           {"committed_samples", summary_.committed_samples},
           {"predicted_samples", summary_.predicted_samples},
+          {"predicted_per_interval", predicted_per_interval},
+          {"observed_speed", summary_.observed_speed},
+          {"predicted_at_observed_speed", summary_.predicted_at_observed_speed},
           {"intervals", summary_.intervals},
           {"reconfigurations", summary_.reconfigurations},
           {"rollbacks", summary_.rollbacks},
@@ -781,10 +884,11 @@ namespace {
 // Every process of the newest merged world leaves it (join.hpp) unless a
 // death broke it: then the survivors' communicator is the living world, and
 // MPI_Finalize's deadline (mpi_session.hpp) ends what cannot be disconnected.
+// The joins since the last death are left, and the living world is again the
+// one the oldest of them was spawned over (after a death, the survivors').
 void leave_joins(Joins& joins, MPI_Comm merged) {
   if (!joins.any() || runtime::living_world() != merged) return;
-  joins.leave();
-  runtime::set_living_world(MPI_COMM_WORLD);
+  runtime::set_living_world(joins.leave());
 }
 
 // A process the job spawned: merge with it, take the welcome, and work as any

@@ -108,6 +108,7 @@ void ElasticWorker::recover(const runtime::AbortStep& abort) {
                      "--death-seconds)");
   }
   std::erase_if(kept_, [&](const model::Shard& s) { return s.step != survivors.step; });
+  joins_.forsake();  // their communicators hold the dead
   const MPI_Comm living = runtime::survivors_comm(world_, survivors.ranks,
                                                   runtime::survivors_tag(survivors.epoch),
                                                   runtime::recovery_deadline_s(cfg_.death_seconds));
@@ -150,9 +151,12 @@ void ElasticWorker::lose_state() {
   stage_ = std::make_unique<compute::Stage>(cfg_.model, std::move(poisoned));
 }
 
-void ElasticWorker::take_in_joiners(const ControlMessage& m) {
+void ElasticWorker::take_in_joiners() {
   // The root (rank 0) names the program and the hosts; the rest only take part.
-  world_ = joins_.spawn(world_, {}, {}, std::vector<std::string>(m.joiners), cfg_.stall_seconds);
+  // Rank 0 started them; over the living ranks (after a death the survivors',
+  // and the merge numbers them anew).
+  world_ = joins_.take_in(runtime::living_world(), cfg_.stall_seconds);
+  MPI_Comm_rank(world_, &rank_);
   groups_.rejoin(world_);
   reporter_ = runtime::MpiReporter(world_);
   runtime::set_living_world(world_);
@@ -177,7 +181,7 @@ void ElasticWorker::save_parts(const ControlMessage& m, const std::vector<model:
 
 void ElasticWorker::reconfigure(const ControlMessage& m) {
   const auto start = std::chrono::steady_clock::now();
-  if (m.joiners > 0 && m.epoch != joined_at_) take_in_joiners(m);
+  if (m.joiners > 0 && m.epoch != joined_at_) take_in_joiners();
   epoch_ = m.epoch;
   const bool keep = keeps_layout(last_, m);
   last_ = m;

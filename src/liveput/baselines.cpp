@@ -34,14 +34,29 @@ PolicyResult simulate_ideal(const CostModel& model, const trace::Series& series,
   return r;
 }
 
-PolicyResult simulate_reactive(const CostModel& model, const trace::Series& series, Span span) {
+PolicyResult simulate_reactive(const CostModel& model, const trace::Series& series, Span span,
+                               const std::optional<CheckpointCadence>& checkpoints) {
   PolicyResult r;
   r.policy = "reactive";
   double pending = 0.0;
+  std::optional<CheckpointLedger> ledger;
+  if (checkpoints) ledger.emplace(*checkpoints);
+  Config running{};
   for (int i = span.begin; i < span.end; ++i) {
     const Interval& ev = series.intervals[i];
     const bool first = i == span.begin;
     const Config best = model.best_config(ev.n);
+    const int before = ev.n - ev.n_in + ev.n_out;
+    const int out = std::min(ev.n_out, before);
+    const double lost =
+        ledger ? ledger->lose(rollback_probability(before, running, out,
+                                                   model.constants().notice_s))
+               : 0.0;
+    // The real baseline saves on a change that moves state: a new
+    // configuration, or a spare taking a preempted rank's place.
+    const double change =
+        best == running ? active_loss_probability(before, running, out) : 1.0;
+    running = best;
     double cost = 0.0, concurrent = 0.0;
     if (best.training() && (first || ev.n_in + ev.n_out > 0)) {
       // profiles/README.md: type 'add' when the interval added instances (and on interval 0).
@@ -49,17 +64,21 @@ PolicyResult simulate_reactive(const CostModel& model, const trace::Series& seri
       cost = model.checkpoint_restart_ms(best, kind, first);
       concurrent = model.restart_ms(best, kind);
       ++r.reconfigurations;
+      if (ledger && !first) ledger->changed(change);
     }
     if (!best.training()) {
       ++r.idle_intervals;
       pending = 0.0;
-      record(r, best, 0.0, 0.0);
+      record(r, best, -lost, 0.0);
       continue;
     }
     const IntervalOutcome o =
         account_interval(model.constants().interval_ms(), pending, cost, concurrent);
     pending = o.pending_ms;
-    record(r, best, model.samples_per_s(best) * o.train_s, o.busy_ms);
+    const double rate = model.samples_per_s(best);
+    const double trained =
+        ledger ? ledger->train(rate, o.train_s, model.constants().interval_s) : rate * o.train_s;
+    record(r, best, trained - lost, o.busy_ms);
   }
   return r;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <string>
 #include <utility>
 
@@ -42,6 +43,18 @@ CostModel::CostModel(ThroughputTable table, P2pTable p2p, LayerParams layers,
 double CostModel::samples_per_s(Config c) const {
   if (c.pp < space_.min_pp || c.pp > space_.max_pp || c.pp >= num_layers()) return 0.0;
   return table_.samples_per_s(c);
+}
+
+CostModel CostModel::at_speed(double speed) const {
+  if (!(speed > 0.0)) throw std::invalid_argument("CostModel::at_speed: speed must be positive");
+  std::vector<ProfileRow> rows = table_.rows();
+  for (auto& row : rows) {
+    row.samples_per_s *= speed;
+    row.iteration_ms /= speed;
+  }
+  CostModel scaled = *this;
+  scaled.table_ = ThroughputTable(std::move(rows), table_.source());
+  return scaled;
 }
 
 Config CostModel::best_config(int n) const {

@@ -52,26 +52,40 @@ PolicyResult simulate_liveput(TransitionTable& table, const trace::Series& serie
   std::mt19937_64 rng(options.sample_seed.value_or(0));
   const Interval& first = series.intervals.at(span.begin);
   JobState run{first.n - first.n_in + first.n_out, {}, 0.0, false};
+  std::optional<CheckpointLedger> ledger;
+  if (options.checkpoints) ledger.emplace(*options.checkpoints);
   for (int i = span.begin; i < span.end; ++i) {
     const Interval& ev = series.intervals[i];
     const auto t0 = clock::now();
     const auto future = forecaster.forecast(series, i, span.end, options.look_ahead);
     const Config target = decide(table, run, ev, future);
     r.decision_ms += std::chrono::duration<double, std::milli>(clock::now() - t0).count();
+    // The preempted ranks' state is gone before anything moves (expected, as
+    // the migration cost is): what the newest checkpoint lacks is redone.
+    const double lost = ledger ? ledger->lose(rollback_probability(
+                                     run.n, run.config, std::min(ev.n_out, run.n),
+                                     m.constants().notice_s))
+                               : 0.0;
 
     if (!target.training()) {
       ++r.idle_intervals;
       if (run.config.training()) run.stopped = true;
       run = {ev.n, target, 0.0, run.stopped};
-      r.timeline.push_back({target, 0.0, r.samples, 0.0});
+      r.samples -= lost;
+      r.timeline.push_back({target, -lost, r.samples, 0.0});
       continue;
     }
     const double cost = migration_ms(table, run, ev, target, options, rng);
     if (cost > 0.0) ++r.reconfigurations;
+    if (cost > 0.0 && ledger && options.checkpoints->on_change && run.config.training())
+      ledger->changed();
     if (!run.config.training() && run.stopped) ++r.rollbacks;
     const IntervalOutcome o = account_interval(m.constants().interval_ms(), run.pending_ms, cost,
                                                m.restart_ms(target, RestartKind::remove));
-    const double samples = m.samples_per_s(target) * o.train_s;
+    const double rate = m.samples_per_s(target);
+    const double samples =
+        (ledger ? ledger->train(rate, o.train_s, m.constants().interval_s) : rate * o.train_s) -
+        lost;
     r.samples += samples;
     r.overhead_s += o.busy_ms / 1000.0;
     r.timeline.push_back({target, samples, r.samples, o.busy_ms});

@@ -1,6 +1,8 @@
 // Who is still in the job (see membership.hpp).
 #include "parcae/runtime/membership.hpp"
 
+#include "parcae/runtime/exit_file.hpp"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -59,6 +61,7 @@ void requeue(const std::string& why) {
             << "; exiting " << kRequeueExitCode << " (requeue me: restart from the last "
             << "checkpoint)\n" << std::flush;
   std::fflush(nullptr);
+  write_exit_file(kRequeueExitCode);  // rank 0's tells the batch script (exit_file.hpp)
   ::_exit(kRequeueExitCode);  // MPI may be hung: no finalize, no destructors
 }
 

@@ -44,9 +44,25 @@ if(TARGET parcae_elastic)
   # A joined process itself (merged rank 5) dies: the same.
   parcae_add_mpi_script_test(elastic_survives_a_joined_worker_lost ${PARCAE_JOINS}
     $<TARGET_FILE:parcae> ${PARCAE_JOIN_DATA} four_then_six.csv 1 --kill 5)
+  # Rank 2 is SIGKILLed in interval 4 (2 x 2 shrinks to 1 x 3), then the trace
+  # brings 3 instances: the spawn is collective over the survivors, whose merge
+  # numbers the world anew, and the job grows to 2 x 3 on ranks 1, 3-7.
+  parcae_add_mpi_script_test(elastic_joins_after_a_death ${PARCAE_JOINS}
+    $<TARGET_FILE:parcae> ${PARCAE_JOIN_DATA} four_lose_one_then_seven.csv 1 --kill-first 2
+    --join-workers 3)
   set_tests_properties(mpi.elastic_joins_two_workers mpi.elastic_joins_under_recovery
     mpi.elastic_joins_one_by_one mpi.elastic_survives_a_death_after_a_join
-    mpi.elastic_survives_a_joined_worker_lost PROPERTIES TIMEOUT 200)
+    mpi.elastic_survives_a_joined_worker_lost mpi.elastic_joins_after_a_death
+    PROPERTIES TIMEOUT 200)
+  # A host mpirun does not know: the spawn fails at rank 0 alone, the job says
+  # so and trains on with its 4 workers (under --enable-recovery too).
+  parcae_add_mpi_script_test(elastic_survives_a_failed_spawn ${PARCAE_JOINS}
+    $<TARGET_FILE:parcae> ${PARCAE_JOIN_DATA} four_then_six.csv 0 --join-hosts nosuchhost)
+  parcae_add_mpi_script_test(elastic_survives_a_failed_spawn_under_recovery ${PARCAE_JOINS}
+    $<TARGET_FILE:parcae> ${PARCAE_JOIN_DATA} four_then_six.csv 0 --join-hosts nosuchhost
+    --recovery)
+  set_tests_properties(mpi.elastic_survives_a_failed_spawn
+    mpi.elastic_survives_a_failed_spawn_under_recovery PROPERTIES TIMEOUT 200)
   parcae_add_mpi_script_test(elastic_rejects_bad_join_host ${PARCAE_REJECTS}
     $<TARGET_FILE:parcae> 3 "--join-hosts: 'node 2' is not a host name" train --model tiny
     --elastic --join-workers 2 --join-hosts "node1,node 2")

@@ -3,8 +3,11 @@
 # Slurm, with a stand-in for parcae: it starts 1 + W ranks with --resume auto,
 # turns the time-limit notice (USR1 to the batch shell) into USR2 for mpirun,
 # requeues itself when the ranks exit 75, and the rerun sees SLURM_RESTART_COUNT=1.
+# MPIRUN_ARGS...: options for mpirun (--enable-recovery: mpirun returns 0 although
+# every rank exits 75, and the job must requeue from rank 0's --exit-file).
 set -uo pipefail
-jobs=$(cd "$1" && pwd); here=$(cd "$(dirname "$0")" && pwd)
+jobs=$(cd "$1" && pwd); here=$(cd "$(dirname "$0")" && pwd); shift
+export PARCAE_MPIRUN_ARGS="$*"
 . "$here/slurm_cluster.sh"
 slurm_cluster_available || exit 0
 work=$(mktemp -d)

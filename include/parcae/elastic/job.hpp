@@ -87,6 +87,12 @@ struct ElasticSummary {
   int joins = 0;   // spawns of new worker processes (each of one or more)
   double train_s = 0, migrate_s = 0, rolled_back_s = 0, idle_s = 0;
   double predicted_samples = 0;            // the simulator on the same trace and cost model
+  // Samples trained per second of training against the cost model's rate for
+  // the same layouts (1: the job ran as fast as it measured at start), and
+  // the simulator's prediction with every throughput times that: what is left
+  // between it and the committed samples is the model of reconfigurations.
+  double observed_speed = 0;
+  double predicted_at_observed_speed = 0;
   std::vector<runtime::StepReport> steps;  // every step trained, redone ones included
   // It stopped early on a request (SIGUSR2, SIGTERM), after its checkpoint:
   // every rank exits 75 ("requeue me"). On every rank.

@@ -29,10 +29,12 @@
 // steps asks the named ranks to save their layers as a checkpoint, and the
 // final message says whether the job stopped on such a request.
 //
-// A decision with joiners (join.hpp) first spawns them, with every rank of
-// the world, and merges: the merged communicator is this worker's world from
-// then on, and the decision regroups everyone over it. A joiner is a worker
-// built on the merged world that spawns nothing for the decision it joins at.
+// A decision with joiners (join.hpp) first takes in the processes rank 0
+// started, with every living rank, and merges: the merged communicator is
+// this worker's world from then on (its rank in it may differ after a death:
+// elastic/rank_map.hpp), and the decision regroups everyone over it. A joiner
+// is a worker built on the merged world that takes in nobody for the decision
+// it joins at.
 #include <mpi.h>
 
 #include <memory>
@@ -73,7 +75,7 @@ class ElasticWorker {
   runtime::ControlMessage next_decision();
   void watch_for_abort();  // the vigil: throws StepAborted when told
   void recover(const runtime::AbortStep& abort);
-  void take_in_joiners(const runtime::ControlMessage& message);
+  void take_in_joiners();
   // This rank's parts of the checkpoint `message` asks for (its `saves`),
   // from `held` (the rank's live shards), each reported to the coordinator.
   void save_parts(const runtime::ControlMessage& message, const std::vector<model::Shard>& held);

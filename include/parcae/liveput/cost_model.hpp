@@ -87,6 +87,10 @@ class CostModel {
   // Rollback to the checkpoint when live state is lost.
   double rollback_ms(Config c) const;
 
+  // The same model with every configuration's throughput times `speed` > 0
+  // (what a job that trained at another speed than it measured would see).
+  CostModel at_speed(double speed) const;
+
   // Per pipeline depth: stage boundaries, parameters and state-transfer times.
   const std::vector<int>& boundaries(int pp) const { return stages_.at(pp).boundaries; }
   const std::vector<std::int64_t>& stage_params(int pp) const { return stages_.at(pp).params; }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "parcae/liveput/checkpoint_ledger.hpp"
 #include "parcae/liveput/cost_model.hpp"
 #include "parcae/liveput/optimizer.hpp"
 #include "parcae/liveput/transition.hpp"
@@ -52,14 +53,21 @@ struct SimulationOptions {
   // fills the redundant work into pipeline bubbles and reports it as a modest
   // slowdown; the shared profiles give no figure, so it is an option.
   double bamboo_overhead = 0.2;
+  // When set, the replay also pays checkpoint stalls and loses, at each
+  // preemption, the expected samples a rollback redoes (checkpoint_ledger.hpp):
+  // what a live elastic job's own prediction accounts. Unset: the paper's
+  // accounting, a rollback costs its restart only.
+  std::optional<CheckpointCadence> checkpoints;
 };
 
 // The throughput-optimal configuration every interval at no cost.
 PolicyResult simulate_ideal(const CostModel& model, const trace::Series& series, Span span);
 
 // Throughput-optimal configuration, checkpoint-restart on every interval with
-// an event (the paper's baseline, with its pending-replacement rule).
-PolicyResult simulate_reactive(const CostModel& model, const trace::Series& series, Span span);
+// an event (the paper's baseline, with its pending-replacement rule);
+// `checkpoints` as SimulationOptions::checkpoints (every change checkpoints).
+PolicyResult simulate_reactive(const CostModel& model, const trace::Series& series, Span span,
+                               const std::optional<CheckpointCadence>& checkpoints = {});
 
 // Redundant computation à la Bamboo: throughput x (1 - overhead); a preemption
 // is survived (communicators rebuilt) unless two neighbouring stages of one

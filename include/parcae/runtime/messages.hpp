@@ -162,10 +162,11 @@ struct ControlMessage {
   std::vector<StoreSave> saves;  // through_store: who writes which layers
   std::int64_t first_step = 0;
   int steps = 0;
-  // Before anything else, every rank of the world spawns this many new worker
-  // processes with the coordinator (MPI_Comm_spawn, collective) and merges
-  // with them: they are world ranks W+1..W+joiners of the merged world, which
-  // replaces the world from then on (elastic/join.hpp).
+  // Before anything else, every living rank takes in this many new worker
+  // processes the coordinator started (MPI_Intercomm_create, collective) and
+  // merges with them: they follow the living ranks in the merged world, which
+  // replaces the world from then on (elastic/join.hpp). The ranks this
+  // message names are already the merged world's.
   int joiners = 0;
   bool operator==(const ControlMessage&) const = default;
 };
