@@ -39,9 +39,12 @@ void StageSaver::save(std::int64_t steps_done, const compute::Stage& stage) {
   // backend's stream, made here on the training thread (a second thread's
   // CUDA calls into that stream are not done here).
   if (!cfg_.checkpoints.sync && stage.backend().device() == compute::Device::cpu) {
-    writer_.submit_overlapped(dir, cfg_.model, [&stage](std::vector<model::Shard>& buffers) {
-      copy_stage(stage, buffers);
-    });
+    std::vector<ckpt::ShardWriter::Source> sources;
+    for (int l = stage.first_layer(); l < stage.end_layer(); ++l) {
+      const auto v = stage.state_view(l);
+      sources.push_back({l, v.step, v.param, v.adam_m, v.adam_v, v.floats});
+    }
+    writer_.submit_overlapped(dir, cfg_.model, sources);
     copying_ = true;
   } else {
     std::vector<model::Shard> shards = writer_.take_buffers();

@@ -6,18 +6,12 @@
 #include <cstring>
 
 namespace parcae::util {
-namespace {
-thread_local int one_thread_copies = 0;  // OneThreadCopies alive on this thread
-}  // namespace
-
-OneThreadCopies::OneThreadCopies() { ++one_thread_copies; }
-OneThreadCopies::~OneThreadCopies() { --one_thread_copies; }
 
 void parallel_copy(void* dst, const void* src, std::size_t bytes, bool all_threads) {
   constexpr std::size_t kBlock = std::size_t{1} << 20;
   constexpr std::size_t kParallelFrom = 8 * kBlock;  // below: thread start-up outweighs the gain
   if (bytes == 0) return;
-  if (!all_threads || one_thread_copies > 0 || bytes < kParallelFrom) {
+  if (!all_threads || bytes < kParallelFrom) {
     std::memcpy(dst, src, bytes);
     return;
   }

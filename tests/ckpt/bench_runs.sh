@@ -13,11 +13,12 @@ assert row["bytes"] % 12 == 0 and row["file_bytes"] > row["bytes"], row
 for k in ("plain_write_mb_s", "write_mb_s", "plain_read_mb_s", "read_mb_s", "checksum_gb_s",
           "sync_write_s"):
     assert row[k] > 0, (k, row)
-# The stall is a step with a checkpoint minus one without: near 0 for tiny,
+assert row["stall_s"] >= 0 and row["first_stall_s"] >= 0, row
+# The slowdown is a step with a checkpoint minus one without: near 0 for tiny,
 # either sign within the noise, never longer than the synchronous write by far.
-for k in ("stall_s", "first_stall_s"):
-    assert abs(row[k]) < 10 * row["sync_write_s"] + 1, (k, row)
-assert row["reported_stall_s"] >= 0 and row["stall_step_tokens"] == 64, row
+assert abs(row["step_slowdown_s"]) < 10 * row["sync_write_s"] + 1, row
+assert abs(row["slowdown_ratio"] - row["step_slowdown_s"] / row["sync_write_s"]) < 1e-9, row
+assert row["stall_step_tokens"] == 64, row
 assert abs(row["write_ratio"] - row["write_mb_s"] / row["plain_write_mb_s"]) < 1e-9, row
 assert abs(row["read_ratio"] - row["read_mb_s"] / row["plain_read_mb_s"]) < 1e-9, row
 assert abs(row["stall_ratio"] - row["stall_s"] / row["sync_write_s"]) < 1e-9, row

@@ -5,7 +5,7 @@
 // writes them (write_shard) while training goes on. Plain C++ threads, no MPI: the caller gathers the records and has
 // one rank write the manifest once every stage's wait() returned.
 #include <filesystem>
-#include <functional>
+#include <memory>
 #include <future>
 #include <span>
 #include <vector>
@@ -13,6 +13,7 @@
 #include "parcae/ckpt/manifest.hpp"
 #include "parcae/model/config.hpp"
 #include "parcae/model/shard.hpp"
+#include "parcae/util/shared_copy.hpp"
 
 namespace parcae::ckpt {
 
@@ -49,17 +50,28 @@ class ShardWriter {
   // until wait_copied() returns, i.e. call it before the next optimizer update.
   void submit_overlapped(const fs::path& step_dir, const model::GptConfig& cfg,
                          std::span<const model::Shard> shards);
-  // Fills the writer's buffers (those of the previous submission, reused:
-  // same sizes, no allocation) with the shards to write.
-  using Fill = std::function<void(std::vector<model::Shard>& buffers)>;
-  // The same for state that is not held as shards (a compute::Stage's):
-  // `fill` runs on the writer's thread, where parallel_copy copies on that
-  // thread alone (util::OneThreadCopies), then the write starts. Whatever it
-  // reads must stay unchanged and alive until wait_copied() returns.
-  void submit_overlapped(const fs::path& step_dir, const model::GptConfig& cfg, Fill fill);
-  // Blocks until the copy of the last submit_overlapped is done (rethrowing its
-  // error) and returns the seconds waited: that checkpoint's stall, also
-  // what copy_seconds() says then. 0 at once when nothing is being copied.
+  // One layer's state where it lives (host memory), to be copied.
+  struct Source {
+    int layer = 0;
+    std::int64_t step = 0;
+    const float* param = nullptr;
+    const float* adam_m = nullptr;
+    const float* adam_v = nullptr;
+    std::size_t floats = 0;  // of each of the three
+  };
+  // The same for state that is not held as shards (a CPU compute::Stage's):
+  // returns at once; the writer's thread, at the lowest priority
+  // (util::yield_to_other_threads: it takes the cycles training leaves),
+  // copies the state into the previous submission's buffers (same sizes: no
+  // allocation) block by block, and wait_copied() has the caller's OpenMP
+  // threads finish the blocks left (util::SharedCopy). The memory must stay
+  // unchanged and alive until wait_copied() returns.
+  void submit_overlapped(const fs::path& step_dir, const model::GptConfig& cfg,
+                         const std::vector<Source>& sources);
+  // Returns once the copy of the last submit_overlapped is done, finishing it
+  // on the caller's OpenMP threads, and returns the seconds that took: that
+  // checkpoint's stall, also what copy_seconds() says then. 0 at once when
+  // nothing is being copied.
   double wait_copied();
 
   // The records of the last submission once all its files are written, in
@@ -76,7 +88,7 @@ class ShardWriter {
   void start_writing(const fs::path& step_dir, const model::GptConfig& cfg);
 
   std::vector<model::Shard> copies_;
-  std::future<void> copied_;
+  std::shared_ptr<util::SharedCopy> copy_;  // of the last submit_overlapped, until wait_copied
   std::future<std::vector<ShardRecord>> pending_;
   double copy_seconds_ = 0;
 };

@@ -55,6 +55,20 @@ class Stage {
   // already (a checkpoint's copies, step after step: no allocation, no page
   // faults, one pass over the state).
   void copy_shard(int layer, model::Shard& into) const;
+  // Layer `layer`'s state in the backend's memory, read-only: host memory on
+  // the CPU backend, where a checkpoint's copy reads it from another thread
+  // while the next step runs (runtime/checkpoint_writing.hpp).
+  struct StateView {
+    const float* param;
+    const float* adam_m;
+    const float* adam_v;
+    std::size_t floats;  // of each
+    std::int64_t step;
+  };
+  StateView state_view(int layer) const {
+    const LayerState& s = state(layer);
+    return {s.param.data(), s.adam_m.data(), s.adam_v.data(), s.param.size(), s.step};
+  }
   // Layer `layer`'s parameters in the backend's memory, read-only (for decoding,
   // compute/decoder.hpp, which runs the layers one position at a time).
   const float* param(int layer) const { return state(layer).param.data(); }

@@ -12,16 +12,4 @@ namespace parcae::util {
 // memcpy otherwise (inside a parallel region the blocks stay on its thread).
 void parallel_copy(void* dst, const void* src, std::size_t bytes, bool all_threads = true);
 
-// While one lives, every parallel_copy on the thread that made it copies on
-// that thread alone: a copy that overlaps training (a checkpoint's, on the
-// writer's thread) must not start a second team of OpenMP threads beside the
-// training's own.
-class OneThreadCopies {
- public:
-  OneThreadCopies();
-  ~OneThreadCopies();
-  OneThreadCopies(const OneThreadCopies&) = delete;
-  OneThreadCopies& operator=(const OneThreadCopies&) = delete;
-};
-
 }  // namespace parcae::util
