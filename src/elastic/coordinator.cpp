@@ -818,7 +818,9 @@ ElasticSummary Coordinator::run() {
   summary_.steps_done = step_;
   const liveput::PolicyResult predicted = prediction(model_);
   summary_.predicted_samples = predicted.samples;
-  if (modelled_samples_ > 0 && observed_samples_ > 0) {
+  // Only a wall-clock interval commits what the speed allows: one of
+  // --interval-steps commits its K steps however long they take.
+  if (e_.interval_seconds > 0 && modelled_samples_ > 0 && observed_samples_ > 0) {
     summary_.observed_speed = observed_samples_ / modelled_samples_;
     summary_.predicted_at_observed_speed =
         prediction(model_.at_speed(summary_.observed_speed)).samples;

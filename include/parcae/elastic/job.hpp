@@ -91,6 +91,7 @@ struct ElasticSummary {
   // the same layouts (1: the job ran as fast as it measured at start), and
   // the simulator's prediction with every throughput times that: what is left
   // between it and the committed samples is the model of reconfigurations.
+  // Wall-clock replays only (--interval-seconds); 0 otherwise.
   double observed_speed = 0;
   double predicted_at_observed_speed = 0;
   std::vector<runtime::StepReport> steps;  // every step trained, redone ones included
