@@ -272,14 +272,8 @@ class Coordinator {
 void Coordinator::book_speed(const Decision& d, int steps, double train_s) {
   const double rate = model_.samples_per_s(d.config);
   if (!d.training() || steps <= 0 || train_s <= 0 || rate <= 0) return;
-  const liveput::CheckpointCadence c = checkpoint_cadence();
-  double stalls = 1.0;
-  if (c.every_samples > 0) {
-    const double period_s = c.every_samples / rate;
-    stalls = period_s / (period_s + c.save_ms / 1000.0);
-  }
   observed_samples_ += static_cast<double>(steps) * cfg_.global_batch;
-  modelled_samples_ += rate * stalls * train_s;
+  modelled_samples_ += rate * liveput::step_checkpoint_share(checkpoint_cadence(), rate) * train_s;
 }
 
 liveput::CheckpointCadence Coordinator::checkpoint_cadence() const {

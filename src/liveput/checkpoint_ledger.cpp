@@ -34,6 +34,12 @@ double active_loss_probability(int n, Config from, int n_out) {
   return std::clamp(1.0 - choose(spares, n_out) / choose(n, n_out), 0.0, 1.0);
 }
 
+double step_checkpoint_share(const CheckpointCadence& cadence, double samples_per_s) {
+  if (cadence.every_samples <= 0 || samples_per_s <= 0) return 1.0;
+  const double period_s = cadence.every_samples / samples_per_s;
+  return period_s / (period_s + cadence.save_ms / 1000.0);
+}
+
 double CheckpointLedger::lose(double p) {
   const double lost = p * since_;
   since_ -= lost;
@@ -51,13 +57,7 @@ double CheckpointLedger::train(double samples_per_s, double train_s, double inte
     return 0.0;
   }
   const double save_s = c_.save_ms / 1000.0;
-  double rate = samples_per_s;
-  if (c_.every_samples > 0) {
-    // Every checkpoint period of training is followed by one stall.
-    const double period_s = c_.every_samples / samples_per_s;
-    rate *= period_s / (period_s + save_s);
-  }
-  double samples = rate * train_s;
+  double samples = samples_per_s * step_checkpoint_share(c_, samples_per_s) * train_s;
   since_ += samples;
   if (c_.every_samples > 0) since_ = std::fmod(since_, c_.every_samples);
   clock_s_ += interval_s;

@@ -33,6 +33,10 @@ struct CheckpointCadence {
   double save_ms = 0;        // the training stall of one checkpoint
 };
 
+// The share of training time left at `samples_per_s` once every
+// `every_samples` period is followed by a `save_ms` stall (1 without them).
+double step_checkpoint_share(const CheckpointCadence& cadence, double samples_per_s);
+
 // The expected checkpoint state of a simulated run, interval by interval: the
 // simulator calls lose() at each interval's preemptions, changed() when a
 // reconfiguration went through the store, then train() for the interval.
