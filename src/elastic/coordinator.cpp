@@ -178,6 +178,7 @@ class Coordinator {
     int steps = 0;
     double migration_s = 0, train_s = 0;
     double rolled_back_s = 0;
+    bool stopped = false;  // a signal's request stopped the job mid-interval
   };
   Outcome carry_out(int k, Decision d, Clock::time_point started);
   // Before interval k's decision: processes to spawn for the instances the
@@ -188,6 +189,10 @@ class Coordinator {
   // gets its JoinSpawn and `m`.
   void take_in_joiners(const ControlMessage& m, const RankMap& grown);
   Outcome attempt(const Decision& d, Clock::time_point started);
+  // Whether the interval orders another step, `ordered` asked for so far: an
+  // --interval-steps one until it has `planned`, a wall-clock one while its
+  // time lasts (it orders a step only once the one before is in).
+  bool more_steps(int ordered, int planned, Clock::time_point started) const;
   Decision recover(int k, std::vector<int> dead);
   Decision recover_once(int k, const std::vector<int>& dead);
   void drain_stale_reports(int rank);
@@ -206,10 +211,10 @@ class Coordinator {
     return cfg_.checkpoints.every_seconds > 0 &&
            seconds_between(last_checkpoint_, Clock::now()) >= cfg_.checkpoints.every_seconds;
   }
-  // Answers them (or the clock: `why`): the layout in place saves the state
-  // unless the newest complete checkpoint already holds it. Returns whether
-  // the job stops.
-  bool answer_requests(int k, const char* why);
+  // Answers them (or the clock: `why`) in interval k: the layout in place
+  // saves the state as the checkpoint taken at `at` of the trace, unless the
+  // newest complete checkpoint already holds it. Returns whether the job stops.
+  bool answer_requests(int k, const char* why, const TracePosition& at);
   // Where the trace stands after the steps logged so far.
   TracePosition position_now() const {
     return position_after(interval_, steps_into_, e_.interval_steps);
@@ -260,6 +265,7 @@ class Coordinator {
   double modelled_samples_ = 0;       // the cost model's rate for the same training time
   runtime::RequestSource requests_;    // the signals' requests on this rank
   runtime::StepEnd asked_ = runtime::StepEnd::train_on;  // heard, not yet answered
+  std::int64_t asked_at_ = 0;  // the steps done when rank 0 heard it
   int first_interval_ = 0;     // the first interval decided (a resumed run's checkpoint's)
   int resume_steps_done_ = 0;  // of it, the steps the checkpoint already holds
   int interval_ = 0;           // the interval being carried out
@@ -420,14 +426,15 @@ Coordinator::Outcome Coordinator::attempt(const Decision& d, Clock::time_point s
   steps_into_ = resume_steps_done_;
   resume_steps_done_ = 0;
   ControlMessage m;
+  // The steps of an --interval-steps interval; a wall-clock one trains while its time lasts.
+  const int planned = e_.interval_steps > 0
+                          ? static_cast<int>(std::min<std::int64_t>(
+                                e_.interval_steps - steps_into_, cfg_.steps - step_))
+                          : 1;
   if (!d.training()) {
     m = idle_message(d, epoch, workers_);
   } else {
-    o.steps = e_.interval_steps > 0
-                  ? static_cast<int>(std::min<std::int64_t>(e_.interval_steps - steps_into_,
-                                                            cfg_.steps - step_))
-                  : 1;
-    m = control_message(d, epoch, workers_, step_, o.steps);
+    m = control_message(d, epoch, workers_, step_, 1);  // and one step per message after it
     // A rollback, or the start of a resumed run: from the checkpoint of step_.
     if (d.plan.kind == Reconfiguration::rollback || d.plan.kind == Reconfiguration::start) {
       m.state = step_ > 0 ? ControlMessage::State::checkpoint : ControlMessage::State::fresh;
@@ -452,23 +459,49 @@ Coordinator::Outcome Coordinator::attempt(const Decision& d, Clock::time_point s
   o.migration_s = collect_migration(epoch);
   const auto trained_from = Clock::now();
   if (d.training()) {
-    collect_steps(*d.layout, m.first_step, o.steps);
-    // A wall-clock interval trains on, one step per message, while time is left.
-    // The same epoch with saves would be a checkpoint asked for between
-    // intervals (ElasticWorker::obey): the change's saves are done, so none.
+    // The interval trains on one step per message, so a request waits a step
+    // or two, not the interval. An --interval-steps interval keeps one step
+    // ordered ahead of the one in training, so the workers never wait for the
+    // next message. The same epoch with saves would be a checkpoint asked for
+    // (ElasticWorker::obey): the change's saves are done, so none.
     m.saves.clear();
     m.joiners = 0;
-    while (e_.interval_seconds > 0 && step_ < cfg_.steps && !asked_to_checkpoint() &&
-           seconds_between(started, Clock::now()) + step_seconds_.back() < e_.interval_seconds) {
-      m.first_step = step_;
+    int ordered = 1;  // the decision's own step
+    const auto order_step = [&] {
+      m.first_step = step_ + (ordered - o.steps);
       m.steps = 1;
       tell_workers(m);
+      ++ordered;
+    };
+    if (e_.interval_steps > 0 && more_steps(ordered, planned, started)) order_step();
+    bool asked = false;
+    while (o.steps < ordered) {
       collect_steps(*d.layout, step_, 1);
       ++o.steps;
+      asked = asked || asked_to_checkpoint();
+      if (asked && o.steps == ordered) {  // nothing in flight: the state is the step's
+        // A wall-clock interval ends early and the request is answered before
+        // the next one, as is one heard at an interval's last step; within an
+        // --interval-steps interval it is answered here, and a run resumed
+        // from that checkpoint goes on at this step of the interval.
+        if (e_.interval_seconds > 0 || !more_steps(ordered, planned, started)) break;
+        if (answer_requests(interval_, "signal", position_now())) {
+          o.stopped = true;
+          break;
+        }
+        asked = false;
+      }
+      if (!asked && more_steps(ordered, planned, started)) order_step();
     }
   }
   o.train_s = seconds_between(trained_from, Clock::now());
   return o;
+}
+
+bool Coordinator::more_steps(int ordered, int planned, Clock::time_point started) const {
+  if (e_.interval_steps > 0) return ordered < planned;
+  return step_ < cfg_.steps &&
+         seconds_between(started, Clock::now()) + step_seconds_.back() < e_.interval_seconds;
 }
 
 void Coordinator::plan_joins(int k) {
@@ -618,13 +651,13 @@ Decision Coordinator::recover_once(int k, const std::vector<int>& newly_dead) {
 
 bool Coordinator::asked_to_checkpoint() {
   const auto mine = requests_ ? requests_() : runtime::StepEnd::train_on;
+  if (asked_ == runtime::StepEnd::train_on) asked_at_ = step_;
   asked_ = runtime::strongest(asked_, runtime::strongest(mine, runtime::hear_relayed_requests(world_)));
   return asked_ != runtime::StepEnd::train_on;
 }
 
-bool Coordinator::answer_requests(int k, const char* why) {
+bool Coordinator::answer_requests(int k, const char* why, const TracePosition& at) {
   const bool stop = asked_ == runtime::StepEnd::checkpoint_and_stop;
-  asked_ = runtime::StepEnd::train_on;
   const auto& layout = controller_.layout();
   if (!layout || last_.dp < 1) {
     // Nothing holds the state (the interval idled): the newest checkpoint is all there is.
@@ -642,11 +675,15 @@ bool Coordinator::answer_requests(int k, const char* why) {
       m.saves.push_back({w.rank, w.layers.first_layer, w.layers.end_layer});
     if (m.saves.empty()) throw std::logic_error("elastic: a layout in place holds no state to save");
     tell_workers(m);
-    collect_store_checkpoint(m, {k + 1, 0}, why);
+    collect_store_checkpoint(m, at, why);
     out_ << "checkpoint " << ckpt::step_dir(runtime::checkpoint_run_dir(cfg_), step_).string()
-         << " (" << (std::string(why) == "clock" ? "--checkpoint-seconds" : "asked for")
-         << " after interval " << k + 1 << ")\n" << std::flush;
+         << " ("
+         << (std::string(why) == "clock" ? "--checkpoint-seconds after"
+                                         : "asked for at step " + std::to_string(asked_at_) + ",")
+         << " interval " << k + 1 << ")\n" << std::flush;
   }
+  // Answered only now: a death during the save leaves the request to the next step.
+  asked_ = runtime::StepEnd::train_on;
   return stop;
 }
 
@@ -794,10 +831,15 @@ ElasticSummary Coordinator::run() {
               {"destinations", d.plan.destinations()}});
     }
     interval_line(d, steps, migration_s, train_s);
-    // Signals and the clock are answered between intervals.
+    if (o.stopped) {
+      summary_.stopped = true;
+      break;
+    }
+    // The clock is answered between intervals, and so are the requests heard
+    // at an interval's last step or (wall clock) that ended it early.
     const bool asked = step_ < cfg_.steps && asked_to_checkpoint();
     const bool clock = step_ < cfg_.steps && !asked && clock_due();
-    if ((asked || clock) && answer_requests(k, asked ? "signal" : "clock")) {
+    if ((asked || clock) && answer_requests(k, asked ? "signal" : "clock", {k + 1, 0})) {
       summary_.stopped = true;
       break;
     }

@@ -120,7 +120,7 @@ void ElasticWorker::recover(const runtime::AbortStep& abort) {
 void ElasticWorker::obey(const ControlMessage& message) {
   if (message.epoch != epoch_) {
     reconfigure(message);
-  } else if (saves_any(message)) {  // a checkpoint asked for between intervals
+  } else if (saves_any(message)) {  // a checkpoint asked for (a signal)
     save_parts(message, held_shards());
   }
   train(message);
