@@ -49,11 +49,18 @@ if(TARGET parcae_elastic)
   # numbers the world anew, and the job grows to 2 x 3 on ranks 1, 3-7.
   parcae_add_mpi_script_test(elastic_joins_after_a_death ${PARCAE_JOINS}
     $<TARGET_FILE:parcae> ${PARCAE_JOIN_DATA} four_lose_one_then_seven.csv 1 --kill-first 2
-    --join-workers 3)
+    --join-workers 3 --events "death join")
+  # A join, a death, a join: ranks 5 and 6 join in interval 7 (2 x 3), rank 2
+  # is SIGKILLed once interval 12 is out (2 x 2 over the survivors of the
+  # merged world), and the trace's seventh instance, in interval 17, is spawned
+  # over those survivors and merged: 2 x 3 again, on ranks 1, 3-7.
+  parcae_add_mpi_script_test(elastic_joins_after_a_join_and_a_death ${PARCAE_JOINS}
+    $<TARGET_FILE:parcae> ${PARCAE_JOIN_DATA} four_then_six_lose_one_then_seven.csv 2 --kill 2
+    --join-workers 3 --events "join death join")
   set_tests_properties(mpi.elastic_joins_two_workers mpi.elastic_joins_under_recovery
     mpi.elastic_joins_one_by_one mpi.elastic_survives_a_death_after_a_join
     mpi.elastic_survives_a_joined_worker_lost mpi.elastic_joins_after_a_death
-    PROPERTIES TIMEOUT 200)
+    mpi.elastic_joins_after_a_join_and_a_death PROPERTIES TIMEOUT 200)
   # A host mpirun does not know: the spawn fails at rank 0 alone, the job says
   # so and trains on with its 4 workers (under --enable-recovery too).
   parcae_add_mpi_script_test(elastic_survives_a_failed_spawn ${PARCAE_JOINS}

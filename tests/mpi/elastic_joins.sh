@@ -13,6 +13,9 @@
 # trace's new instances arrive, so the spawn is collective over the survivors
 # and the merged world numbers them anew (the job's ranks 5 and 6 are then
 # merged ranks 4 and 5). --join-workers N: up to N joiners (default 2).
+# --events "E1 E2 ...": the timeline's deaths and joins must come in that order
+# (say "join death join" for a second join over the survivors of a merged world).
+# Every rank a join brought in must train in some interval.
 # --join-hosts H: where they go; JOINS = 0 with a host mpirun does not know:
 # the spawn fails, the job must say so (a line, a "join_failed" record) and
 # train on without them, the same losses, rank 0 ending it with 0 (--exit-file).
@@ -21,7 +24,7 @@
 set -euo pipefail
 . "$(dirname "$0")/rank_pid.sh"
 parcae=$1; data=$2; trace=$3; joins=$4; shift 4
-recovery=(); victim=""; first=""; join_workers=2; hosts=()
+recovery=(); victim=""; first=""; join_workers=2; hosts=(); order=""
 while [ $# -gt 0 ]; do
   case $1 in
     --recovery) recovery=(--enable-recovery); shift ;;
@@ -29,6 +32,7 @@ while [ $# -gt 0 ]; do
     --kill-first) victim=$2; first=1; recovery=(--enable-recovery); shift 2 ;;
     --join-workers) join_workers=$2; shift 2 ;;
     --join-hosts) hosts=(--join-hosts "$2"); shift 2 ;;
+    --events) order=$2; shift 2 ;;
     *) echo "unknown argument $1"; exit 2 ;;
   esac
 done
@@ -96,18 +100,26 @@ if sys.argv[2] == "0":
     if any(r["event"] == "interval" and {5, 6} & set(r["active"]) for r in records):
         sys.exit("an interval trains on a rank whose spawn failed")
     sys.exit(0)
-used = [r for r in records if r["event"] == "interval" and {5, 6} <= set(r["active"])]
+intervals = [r for r in records if r["event"] == "interval"]
+used = [r for r in intervals if {5, 6} <= set(r["active"])]
 if not used:
     sys.exit("no interval trains on the joined ranks 5 and 6")
 first = used[0]
 print(f"interval {first['interval']}: {first['dp']}x{first['pp']} on ranks {first['active']}")
+for join in (r for r in records if r["event"] == "join"):
+    for rank in join["ranks"]:
+        trained = [r for r in intervals if rank in r["active"]]
+        if not trained:
+            sys.exit(f"rank {rank}, joined in interval {join['interval']}, never trains")
+        print(f"rank {rank} (joined in interval {join['interval']}) trains from interval "
+              f"{trained[0]['interval']}: {trained[0]['dp']}x{trained[0]['pp']} on {trained[0]['active']}")
 PY
 if [ -n "$victim" ]; then
   grep -q '"event":"death"' "$work/timeline" || { echo "no death in the timeline"; exit 1; }
   grep '"event":"death"' "$work/timeline"
-  if [ -n "$first" ]; then
-    events=$(grep -oE '"event":"(death|join)"' "$work/timeline" | cut -d'"' -f4 | tr '\n' ' ')
-    [ "${events%% *}" = death ] || { echo "expected the death before the join, got: $events"; exit 1; }
-  fi
+fi
+if [ -n "$order" ]; then
+  got=$(grep -oE '"event":"(death|join)"' "$work/timeline" | cut -d'"' -f4 | tr '\n' ' ')
+  [ "${got% }" = "$order" ] || { echo "expected the events $order, got: $got"; exit 1; }
 fi
 /usr/bin/python3 "$(dirname "$0")/losses_match.py" "$work/single.jsonl" "$work/elastic.jsonl" --every-step
