@@ -24,6 +24,7 @@
 #include "parcae/predict/predictor.hpp"
 #include "parcae/elastic/recovery.hpp"
 #include "parcae/runtime/groups.hpp"
+#include "parcae/runtime/liveness.hpp"
 #include "parcae/runtime/membership.hpp"
 #include "parcae/runtime/postbox.hpp"
 #include "parcae/runtime/step_end_agreement.hpp"
@@ -140,8 +141,12 @@ class Coordinator {
   }
   template <typename M>
   void tell(const M& m, int job_rank, const RankMap* numbering = nullptr) {
-    if constexpr (std::is_same_v<M, ControlMessage> || std::is_same_v<M, runtime::Survivors> ||
-                  std::is_same_v<M, runtime::AbortStep>) {
+    if constexpr (std::is_same_v<M, ControlMessage>) {
+      ControlMessage c = in_comm_ranks(m, numbering ? *numbering : ranks_);
+      c.liveness = liveness_address();
+      postbox_.post(c, ranks_.comm_rank(job_rank), world_);
+    } else if constexpr (std::is_same_v<M, runtime::Survivors> ||
+                         std::is_same_v<M, runtime::AbortStep>) {
       postbox_.post(in_comm_ranks(m, numbering ? *numbering : ranks_), ranks_.comm_rank(job_rank),
                     world_);
     } else {
@@ -171,6 +176,12 @@ class Coordinator {
     return m;
   }
   void watch(const std::vector<int>& waiting_for, double since);
+  // In a job that recovers: listens for the workers' liveness connections
+  // (runtime/liveness.hpp), or says once why it cannot (silence alone then).
+  void listen_for_liveness();
+  runtime::LivenessAddress liveness_address() const {
+    return liveness_ ? liveness_->address() : runtime::LivenessAddress{};
+  }
   // One interval's decision carried out and trained; a death during it is
   // recovered from and the interval goes on with the survivors.
   struct Outcome {
@@ -188,8 +199,9 @@ class Coordinator {
   // gets its JoinSpawn and `m`.
   void take_in_joiners(const ControlMessage& m, const RankMap& grown);
   Outcome attempt(const Decision& d, Clock::time_point started);
-  Decision recover(int k, std::vector<int> dead);
-  Decision recover_once(int k, const std::vector<int>& dead);
+  // `how`: how the deaths became known (RankLost::how).
+  Decision recover(int k, std::vector<int> dead, std::string how);
+  Decision recover_once(int k, const std::vector<int>& dead, const std::string& how);
   void drain_stale_reports(int rank);
   double collect_migration(std::int64_t epoch);
   void collect_steps(const runtime::Layout& layout, std::int64_t first, int steps);
@@ -250,6 +262,8 @@ class Coordinator {
   runtime::StallWatch stalls_{patience_};
   runtime::Postbox postbox_;
   std::vector<int> dead_;  // worker ranks whose process died, ascending
+  // The workers' liveness connections, watched until the job is over.
+  std::optional<runtime::LivenessListener> liveness_;
   ControlMessage last_;  // the last decision sent
   std::int64_t epoch_ = 0, step_ = 0;
   std::int64_t checkpointed_ = 0;  // steps done at the newest complete checkpoint (0: none)
@@ -308,9 +322,30 @@ std::vector<int> Coordinator::living_workers() const {
 void Coordinator::watch(const std::vector<int>& waiting_for, double since) {
   const auto waited_on = ranks_.comm_ranks(waiting_for);
   if (cfg_.death_seconds <= 0) return stalls_.check(waited_on, since);
+  const auto not_living = [&](int r) {
+    return r == 0 || r > present_ || std::binary_search(dead_.begin(), dead_.end(), r);
+  };
+  // A closed connection is a death now, whoever waits for the rank.
+  if (liveness_) {
+    auto closed = liveness_->lost();
+    std::erase_if(closed, not_living);
+    if (!closed.empty()) throw runtime::RankLost(closed, "its liveness connection closed");
+  }
   auto silent = ranks_.job_ranks(stalls_.silent_for(cfg_.death_seconds, waited_on, since));
-  std::erase_if(silent, [&](int r) { return r == 0 || r > present_; });
-  if (!silent.empty()) throw runtime::RankLost(silent);
+  std::erase_if(silent, not_living);
+  if (!silent.empty()) {
+    throw runtime::RankLost(silent, "silent past " + std::to_string(cfg_.death_seconds) + " s");
+  }
+}
+
+void Coordinator::listen_for_liveness() {
+  std::string error;
+  liveness_ = runtime::LivenessListener::open(&error);
+  if (!liveness_) {
+    out_ << "warning: cannot listen for the workers' liveness connections (" << error
+         << "): a dead worker is found by its silence alone (--death-seconds), and a dead "
+            "coordinator by the workers' --stall-seconds\n" << std::flush;
+  }
 }
 
 double Coordinator::collect_migration(std::int64_t epoch) {
@@ -401,7 +436,7 @@ Coordinator::Outcome Coordinator::carry_out(int k, Decision d, Clock::time_point
     try {
       return attempt(d, started);
     } catch (const runtime::RankLost& lost) {
-      d = recover(k, lost.ranks);
+      d = recover(k, lost.ranks, lost.how);
     }
   }
 }
@@ -516,7 +551,8 @@ void Coordinator::take_in_joiners(const ControlMessage& m, const RankMap& grown)
   stalls_ = runtime::StallWatch(patience_);  // it counts in the merged world's ranks
   last_ = ControlMessage{};  // every rank, old and new, regroups over the merged world
   for (int r : ranks) {
-    tell(runtime::JoinSpawn{m.epoch, ranks_.comm_rank(r), ranks_.size() - 1, cfg_.death_seconds},
+    tell(runtime::JoinSpawn{m.epoch, ranks_.comm_rank(r), ranks_.size() - 1, cfg_.death_seconds,
+                            r, liveness_address()},
          r);
     tell(m, r);
   }
@@ -547,11 +583,12 @@ void Coordinator::drain_stale_reports(int rank) {
   }
 }
 
-Decision Coordinator::recover(int k, std::vector<int> dead) {
+Decision Coordinator::recover(int k, std::vector<int> dead, std::string how) {
   while (true) {
     try {
-      return recover_once(k, dead);
+      return recover_once(k, dead, how);
     } catch (const runtime::RankLost& more) {  // another rank died meanwhile: all of them at once
+      how = more.how;
       dead.insert(dead.end(), more.ranks.begin(), more.ranks.end());
       std::sort(dead.begin(), dead.end());
       dead.erase(std::unique(dead.begin(), dead.end()), dead.end());
@@ -563,19 +600,21 @@ Decision Coordinator::recover(int k, std::vector<int> dead) {
 // goes on from the latest step every layer still has (recovery.hpp), over the
 // survivors' communicator, with a decision that treats the death as a
 // preemption without notice (Controller::lose).
-Decision Coordinator::recover_once(int k, const std::vector<int>& newly_dead) {
+Decision Coordinator::recover_once(int k, const std::vector<int>& newly_dead,
+                                   const std::string& how) {
   const auto detected = Clock::now();
   for (int r : newly_dead) {
     if (std::binary_search(dead_.begin(), dead_.end(), r)) continue;  // a retried recovery
     dead_.insert(std::upper_bound(dead_.begin(), dead_.end(), r), r);
     stalls_.forget(ranks_.comm_rank(r));
+    if (liveness_) liveness_->forget(r);
     ++summary_.deaths;
   }
   const std::int64_t epoch = epoch_++;
   std::string names;
   for (int r : newly_dead) names += (names.empty() ? "" : ", ") + std::to_string(r);
-  out_ << "rank" << (newly_dead.size() > 1 ? "s " : " ") << names << " lost (silent past "
-       << cfg_.death_seconds << " s): recovering with " << living_workers().size()
+  out_ << "rank" << (newly_dead.size() > 1 ? "s " : " ") << names << " lost (" << how
+       << "): recovering with " << living_workers().size()
        << " workers\n" << std::flush;
   tell_workers(runtime::AbortStep{epoch, dead_});
 
@@ -609,6 +648,7 @@ Decision Coordinator::recover_once(int k, const std::vector<int>& newly_dead) {
   record({{"event", "death"},
           {"interval", k},
           {"dead", newly_dead},
+          {"detected_by", how},
           {"survivors", static_cast<int>(ranks.size()) - 1},
           {"resume_step", point ? point->step : 0},
           {"type", to_string(d.plan.kind)},
@@ -741,7 +781,10 @@ ElasticSummary Coordinator::run() {
   // In a job that recovers, rank 0's own waits (a regroup's barrier) watch
   // for dead ranks too.
   std::optional<runtime::VigilScope> vigil;
-  if (cfg_.death_seconds > 0) vigil.emplace([this, since = MPI_Wtime()] { watch({}, since); });
+  if (cfg_.death_seconds > 0) {
+    listen_for_liveness();
+    vigil.emplace([this, since = MPI_Wtime()] { watch({}, since); });
+  }
   for (int k = first_interval_; k < source_.intervals() && step_ < cfg_.steps; ++k) {
     const auto started = Clock::now();
     interval_ = k;
@@ -802,6 +845,10 @@ ElasticSummary Coordinator::run() {
       break;
     }
   }
+  // The workers close their liveness connections as they leave: nothing is
+  // watched from now on (the connections stay open until this rank's end, so
+  // no worker takes the job's end for the coordinator's death).
+  vigil.reset();
   ControlMessage done;
   done.finish = true;
   done.stopped = summary_.stopped;
@@ -906,7 +953,8 @@ bool run_joiner(runtime::TrainConfig job, const runtime::TrainData& data,
   MPI_Comm world = merged;
   bool stopped = false;
   {
-    ElasticWorker worker(job, data, merged, joins, welcome.epoch, requests);
+    ElasticWorker worker(job, data, merged, joins, welcome.epoch, requests, welcome.job_rank);
+    if (job.death_seconds > 0) worker.watch_coordinator(welcome.liveness);
     stopped = worker.run();
     world = worker.world();
   }

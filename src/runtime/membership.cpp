@@ -34,10 +34,11 @@ std::string my_rank() {
 
 }  // namespace
 
-RankLost::RankLost(std::vector<int> dead)
+RankLost::RankLost(std::vector<int> dead, std::string how_known)
     : std::runtime_error("rank" + std::string(dead.size() > 1 ? "s " : " ") + rank_list(dead) +
-                         " lost (silent past --death-seconds)"),
-      ranks(std::move(dead)) {}
+                         " lost (" + how_known + ")"),
+      ranks(std::move(dead)),
+      how(std::move(how_known)) {}
 
 StepAborted::StepAborted(AbortStep why)
     : std::runtime_error("step aborted: rank" + std::string(why.dead.size() > 1 ? "s " : " ") +
