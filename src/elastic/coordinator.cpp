@@ -202,9 +202,14 @@ class Coordinator {
   // `how`: how the deaths became known (RankLost::how).
   Decision recover(int k, std::vector<int> dead, std::string how);
   Decision recover_once(int k, const std::vector<int>& dead, const std::string& how);
-  void drain_stale_reports(int rank);
+  // `dead`: a rank that died, of whose messages only the step reports (a few
+  // bytes, sent whole before it died) are read, those that have come.
+  void drain_stale_reports(int rank, bool dead = false);
   double collect_migration(std::int64_t epoch);
   void collect_steps(const runtime::Layout& layout, std::int64_t first, int steps);
+  // Logs step `step` from the reports of it in unlogged_ (and drops them).
+  void log_step(std::int64_t step);
+  void log_finished_steps();
   void collect_checkpoint(const runtime::Layout& layout, std::int64_t steps_done);
   // The parts the savers of `m` write of the checkpoint of m.first_step,
   // taken at `at` of the trace, then its manifest; `why` for the timeline.
@@ -262,6 +267,8 @@ class Coordinator {
   runtime::StallWatch stalls_{patience_};
   runtime::Postbox postbox_;
   std::vector<int> dead_;  // worker ranks whose process died, ascending
+  std::vector<int> reporters_;      // the ranks that report the steps being trained
+  std::vector<std::pair<int, StepReport>> unlogged_;  // (reporter, report) of steps not yet logged
   // The workers' liveness connections, watched until the job is over.
   std::optional<runtime::LivenessListener> liveness_;
   ControlMessage last_;  // the last decision sent
@@ -362,30 +369,59 @@ double Coordinator::collect_migration(std::int64_t epoch) {
 }
 
 void Coordinator::collect_steps(const runtime::Layout& layout, std::int64_t first, int steps) {
-  std::vector<int> reporters;
-  for (int r = 0; r < layout.dp(); ++r) reporters.push_back(layout.rank_of(r, layout.pp() - 1));
+  reporters_.clear();
+  unlogged_.clear();
+  for (int r = 0; r < layout.dp(); ++r) reporters_.push_back(layout.rank_of(r, layout.pp() - 1));
   for (std::int64_t step = first; step < first + steps; ++step) {
-    StepReport total;
-    for (int source : reporters)
-      runtime::merge(total, receive_watched<StepReport>(source, {source}));
-    log_.step(total);
-    summary_.steps.push_back(total);
-    if (!std::isfinite(total.loss_sum)) {
-      throw std::runtime_error("elastic: the loss of step " + std::to_string(step + 1) +
-                               " is not finite");
-    }
-    if (static_cast<std::size_t>(step) >= step_seconds_.size()) step_seconds_.resize(step + 1);
-    step_seconds_[step] = total.ms / 1000.0;
-    step_ = step + 1;  // logged: a recovery never goes on past it
-    ++steps_into_;
+    // Kept until the step is logged: a death meanwhile logs it still when
+    // every replica finished it (log_finished_steps).
+    for (int source : reporters_)
+      unlogged_.emplace_back(source, receive_watched<StepReport>(source, {source}));
+    log_step(step);
     if (data_has_val_ && runtime::eval_due(cfg_, static_cast<int>(step))) {
       runtime::EvalReport eval;
-      for (int source : reporters)
+      for (int source : reporters_)
         runtime::merge(eval, receive_watched<runtime::EvalReport>(source, {source}));
       log_.eval(eval);
     }
     if (checkpoint_due(cfg_, step + 1)) collect_checkpoint(layout, step + 1);
   }
+}
+
+void Coordinator::log_step(std::int64_t step) {
+  StepReport total;
+  for (int source : reporters_)  // in the replicas' order, however they came
+    for (const auto& [from, r] : unlogged_)
+      if (from == source && r.step == step) runtime::merge(total, r);
+  std::erase_if(unlogged_, [&](const auto& r) { return r.second.step <= step; });
+  log_.step(total);
+  summary_.steps.push_back(total);
+  if (!std::isfinite(total.loss_sum)) {
+    throw std::runtime_error("elastic: the loss of step " + std::to_string(step + 1) +
+                             " is not finite");
+  }
+  if (static_cast<std::size_t>(step) >= step_seconds_.size()) step_seconds_.resize(step + 1);
+  step_seconds_[step] = total.ms / 1000.0;
+  step_ = step + 1;  // logged: a recovery never goes on past it
+  ++steps_into_;
+}
+
+// A step every replica finished before a death, whose reports came in (some
+// maybe only with the survivors' reports, drained after them): the survivors'
+// state is at it, so it is logged and the job goes on after it. Not a step
+// whose evaluation or checkpoint is due (their reports were given up).
+void Coordinator::log_finished_steps() {
+  while (!reporters_.empty()) {
+    const auto reported = std::count_if(unlogged_.begin(), unlogged_.end(),
+                                        [&](const auto& r) { return r.second.step == step_; });
+    if (reported < static_cast<std::ptrdiff_t>(reporters_.size()) ||
+        (data_has_val_ && runtime::eval_due(cfg_, static_cast<int>(step_))) ||
+        checkpoint_due(cfg_, step_ + 1))
+      break;
+    log_step(step_);
+  }
+  unlogged_.clear();
+  reporters_.clear();  // the next decision's layout reports anew
 }
 
 // Every stage's first replica reports its shards of the checkpoint after
@@ -571,14 +607,24 @@ void Coordinator::take_in_joiners(const ControlMessage& m, const RankMap& grown)
 // Messages a worker sent before it gave up the broken epoch. Open MPI
 // delivers one sender's messages on one communicator in order, whatever
 // their tags, so once its survivor report is in, so is all of this.
-void Coordinator::drain_stale_reports(int rank) {
-  for (const auto tag : {runtime::Tag::step_report, runtime::Tag::eval_report,
-                         runtime::Tag::migration_report, runtime::Tag::shards_saved}) {
+void Coordinator::drain_stale_reports(int rank, bool dead) {
+  const auto tags = dead ? std::vector<runtime::Tag>{runtime::Tag::step_report}
+                         : std::vector<runtime::Tag>{runtime::Tag::step_report,
+                                                     runtime::Tag::eval_report,
+                                                     runtime::Tag::migration_report,
+                                                     runtime::Tag::shards_saved};
+  for (const auto tag : tags) {
     int ready = 1;
     while (true) {
       MPI_Iprobe(ranks_.comm_rank(rank), static_cast<int>(tag), world_, &ready, MPI_STATUS_IGNORE);
       if (!ready) break;
-      runtime::receive_bytes(ranks_.comm_rank(rank), tag, world_);
+      const auto bytes = runtime::receive_bytes(ranks_.comm_rank(rank), tag, world_);
+      // A step report of a replica: log_finished_steps may still log its step.
+      if (tag == runtime::Tag::step_report &&
+          std::find(reporters_.begin(), reporters_.end(), rank) != reporters_.end()) {
+        const auto report = runtime::decode_message<StepReport>(bytes);
+        if (report.step >= step_) unlogged_.emplace_back(rank, report);
+      }
     }
   }
 }
@@ -630,6 +676,10 @@ Decision Coordinator::recover_once(int k, const std::vector<int>& newly_dead,
     if (r.end_layer > r.first_layer) s.held = StageRange{r.first_layer, r.end_layer};
     survivors.push_back(s);
   }
+  // A replica's last stage may have reported a step just before it died (its
+  // connection closing is seen at once, before its last message is read).
+  for (int r : newly_dead) drain_stale_reports(r, /*dead=*/true);
+  log_finished_steps();
   const auto point = resume_point(survivors, workers_, cfg_.model.layers + 2, step_);
   std::vector<int> ranks = living_workers();
   ranks.insert(ranks.begin(), 0);

@@ -94,12 +94,16 @@ bool ElasticWorker::run() {
 // Rank 0 silent past its longest blocking call (a spawn or the survivors'
 // communicator, each within its deadline) is taken for dead or hung: the
 // fallback for a rank 0 without a liveness connection, or stopped or hung
-// with one.
+// with one. An active rank waits here only while rank 0 decides; a parked
+// one waits out whole intervals of the others' training, so with a
+// connection it relies on that alone.
 ControlMessage ElasticWorker::next_decision() {
   const auto since = std::chrono::steady_clock::now();
   const double patience = cfg_.stall_seconds + runtime::recovery_deadline_s(cfg_.death_seconds);
+  const bool parked = runner_ == nullptr;
   const auto silence = [&] {
-    if (cfg_.death_seconds <= 0 || seconds_since(since) <= patience) return;
+    if (cfg_.death_seconds <= 0 || (parked && coordinator_) || seconds_since(since) <= patience)
+      return;
     orphaned("rank 0 (the coordinator) sent nothing for " +
              std::to_string(static_cast<long>(patience)) +
              " s (--stall-seconds and the recovery deadline): taken for dead or hung");

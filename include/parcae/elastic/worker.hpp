@@ -38,7 +38,8 @@
 // exits "requeue me". The fallback (no connection could be opened, or rank 0
 // is stopped or hung): the wait for a control message gives up the same way
 // after rank 0's silence for --stall-seconds plus the recovery deadline
-// (runtime::recovery_deadline_s), longer than any blocking call of rank 0.
+// (runtime::recovery_deadline_s), longer than any blocking call of rank 0;
+// not for a parked rank with a connection, which waits out whole intervals.
 //
 // A decision with joiners (join.hpp) first takes in the processes rank 0
 // started, with every living rank, and merges: the merged communicator is

@@ -2,7 +2,7 @@
 // Death notices from the kernel (issue 15): one TCP connection per worker to
 // rank 0, held open for the worker's whole life. Under `mpirun
 // --enable-recovery` nothing in Open MPI 4.1 tells the survivors that a rank
-// died (docs/elastic.md, "Why silence and not a notice"), but the dead
+// died (docs/elastic.md, "Why not an MPI or PMIx notice"), but the dead
 // process's kernel closes its sockets: the other end reads EOF (or an error)
 // at once. So
 //   - rank 0 listens on an ephemeral port of every address (LivenessListener)
