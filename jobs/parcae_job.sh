@@ -13,7 +13,9 @@
 # bash runs a trap only between commands: the script waits a second at a time
 # (`sleep 1 & wait $!`, which a trapped signal interrupts) until mpirun is gone.
 #
-# The job's exit code is rank 0's, from `--exit-file` (the script adds it):
+# The job's exit code is rank 0's, from `--exit-file` (the script adds it; a
+# worker that saw rank 0 die writes 75 there when rank 0 wrote nothing, so a
+# job whose coordinator died requeues). A file, because
 # under `mpirun --enable-recovery` mpirun returns 0 whatever the ranks' codes
 # (75 included), and after a spawn that failed (--join-hosts) it never returns
 # although every rank has ended; then the script stops it once rank 0's file
@@ -63,7 +65,7 @@ parcae_job_run() {
     parcae_job_log "mpirun returned 0 but rank 0 wrote no exit code: the job did not end as it should"
     rc=1
   fi
-  rm -f "$exit_file" "$exit_file.part"
+  rm -f "$exit_file" "$exit_file".part*
   return "$rc"
 }
 

@@ -235,7 +235,7 @@ std::uint64_t write_floats(hid_t parent, const std::string& name, std::span<cons
 
 std::uint64_t read_floats(hid_t parent, const std::string& name, std::int64_t expected,
                           model::Floats& out, const std::string& checksum_attribute,
-                          std::uint64_t& stored) {
+                          util::HashingThread& hashing, std::size_t id) {
   if (!has_link(parent, name)) throw Error("missing dataset '" + name + "'");
   Handle dataset(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, "dataset '" + name + "'");
   Handle type(H5Dget_type(dataset.get()), H5Tclose, "dataset type");
@@ -253,16 +253,15 @@ std::uint64_t read_floats(hid_t parent, const std::string& name, std::int64_t ex
     throw Error("wrong shape: dataset '" + name + "' is " + shape + ", the layer needs [" +
                 std::to_string(expected) + "]");
   }
-  stored = uint_attribute(dataset.get(), checksum_attribute);
+  const std::uint64_t stored = uint_attribute(dataset.get(), checksum_attribute);
   out.resize(static_cast<std::size_t>(expected));
-  util::Xxh3Stream hash;
   by_blocks(count, [&](hid_t file_space, hid_t memory_space, hsize_t first, hsize_t n) {
     check(H5Dread(dataset.get(), H5T_NATIVE_FLOAT, memory_space, file_space, H5P_DEFAULT,
                   out.data() + first),
           "reading dataset '" + name + "'");
-    hash.update(out.data() + first, n * sizeof(float));
+    hashing.hash(id, out.data() + first, n * sizeof(float));
   });
-  return hash.digest();
+  return stored;
 }
 
 }  // namespace parcae::ckpt::h5

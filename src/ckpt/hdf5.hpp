@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "parcae/model/shard.hpp"
+#include "parcae/util/hashing_thread.hpp"
 
 namespace parcae::ckpt::h5 {
 
@@ -83,10 +84,13 @@ std::uint64_t write_floats(hid_t parent, const std::string& name, std::span<cons
 
 // Dataset `name` of `parent`, which must be 1-D float32 of `expected` floats
 // (Error naming what it is instead), into `out`, block by block, each block
-// hashed as it arrives. Returns the data's XXH3; `stored` gets the dataset's
-// attribute `checksum_attribute`.
+// handed to `hashing` as the next piece of item `id` as soon as it has
+// landed, so the helper thread hashes it (still in cache) while the next
+// block is read; hashing.finish() then gives the data's XXH3. Returns the
+// dataset's attribute `checksum_attribute`. `out` must stay in place until
+// hashing.finish() returns.
 std::uint64_t read_floats(hid_t parent, const std::string& name, std::int64_t expected,
                           model::Floats& out, const std::string& checksum_attribute,
-                          std::uint64_t& stored);
+                          util::HashingThread& hashing, std::size_t id);
 
 }  // namespace parcae::ckpt::h5

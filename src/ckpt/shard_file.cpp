@@ -14,6 +14,7 @@
 #include "parcae/ckpt/paths.hpp"
 #include "parcae/error.hpp"
 #include "parcae/util/checksum.hpp"
+#include "parcae/util/hashing_thread.hpp"
 
 namespace parcae::ckpt {
 namespace {
@@ -178,11 +179,18 @@ ReadSums read_file(const std::string& path, const model::LayerSpec& spec, model:
   shard.layer = spec.index;
   shard.step = h5::int_attribute(group.get(), "step");
   check_tensor_table(group.get(), spec);
+  // The blocks are hashed on a helper thread while the next ones are read
+  // (a read is a copy out of the page cache on this thread; the hash is a
+  // second pass over the bytes that would otherwise follow it here). The
+  // thread is joined before `shard`'s buffers can go away.
+  util::HashingThread hashing(3);
   ReadSums sums;
   for (int i = 0; i < 3; ++i) {
-    sum(sums.data, i) = h5::read_floats(group.get(), kBuffers[i], spec.size, buffer(shard, i),
-                                        kChecksumName, sum(sums.stored, i));
+    sum(sums.stored, i) = h5::read_floats(group.get(), kBuffers[i], spec.size, buffer(shard, i),
+                                          kChecksumName, hashing, static_cast<std::size_t>(i));
   }
+  const std::vector<std::uint64_t> digests = hashing.finish();
+  for (int i = 0; i < 3; ++i) sum(sums.data, i) = digests[static_cast<std::size_t>(i)];
   return sums;
 }
 

@@ -234,7 +234,15 @@ std::optional<Job> setup(int argc, char** argv, MpiJob& job) {
   // 0); their paths are checked now, against each other and every input.
   auto outputs = check_outputs(vm, {"data", "val-data", "trace", "profile"},
                                {{"metrics"}, {"timeline"}, {"exit-file"}});
-  if (vm.count("exit-file") && job.speaks()) runtime::set_exit_file(vm["exit-file"].as<std::string>());
+  if (vm.count("exit-file")) {
+    // Rank 0 writes the job's code; a worker only when it sees rank 0 die (exit_file.hpp).
+    const auto& path = vm["exit-file"].as<std::string>();
+    if (job.speaks()) {
+      runtime::set_exit_file(path);
+    } else {
+      runtime::set_orphan_exit_file(path);
+    }
+  }
   outputs.input("--val-data", j.cfg.val_path);
   apply_threads_option(vm);
   j.data = runtime::load_train_data(j.cfg);

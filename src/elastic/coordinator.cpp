@@ -24,6 +24,7 @@
 #include "parcae/predict/predictor.hpp"
 #include "parcae/elastic/recovery.hpp"
 #include "parcae/runtime/groups.hpp"
+#include "parcae/runtime/liveness.hpp"
 #include "parcae/runtime/membership.hpp"
 #include "parcae/runtime/postbox.hpp"
 #include "parcae/runtime/step_end_agreement.hpp"
@@ -140,8 +141,12 @@ class Coordinator {
   }
   template <typename M>
   void tell(const M& m, int job_rank, const RankMap* numbering = nullptr) {
-    if constexpr (std::is_same_v<M, ControlMessage> || std::is_same_v<M, runtime::Survivors> ||
-                  std::is_same_v<M, runtime::AbortStep>) {
+    if constexpr (std::is_same_v<M, ControlMessage>) {
+      ControlMessage c = in_comm_ranks(m, numbering ? *numbering : ranks_);
+      c.liveness = liveness_address();
+      postbox_.post(c, ranks_.comm_rank(job_rank), world_);
+    } else if constexpr (std::is_same_v<M, runtime::Survivors> ||
+                         std::is_same_v<M, runtime::AbortStep>) {
       postbox_.post(in_comm_ranks(m, numbering ? *numbering : ranks_), ranks_.comm_rank(job_rank),
                     world_);
     } else {
@@ -171,6 +176,12 @@ class Coordinator {
     return m;
   }
   void watch(const std::vector<int>& waiting_for, double since);
+  // In a job that recovers: listens for the workers' liveness connections
+  // (runtime/liveness.hpp), or says once why it cannot (silence alone then).
+  void listen_for_liveness();
+  runtime::LivenessAddress liveness_address() const {
+    return liveness_ ? liveness_->address() : runtime::LivenessAddress{};
+  }
   // One interval's decision carried out and trained; a death during it is
   // recovered from and the interval goes on with the survivors.
   struct Outcome {
@@ -193,11 +204,17 @@ class Coordinator {
   // --interval-steps one until it has `planned`, a wall-clock one while its
   // time lasts (it orders a step only once the one before is in).
   bool more_steps(int ordered, int planned, Clock::time_point started) const;
-  Decision recover(int k, std::vector<int> dead);
-  Decision recover_once(int k, const std::vector<int>& dead);
-  void drain_stale_reports(int rank);
+  // `how`: how the deaths became known (RankLost::how).
+  Decision recover(int k, std::vector<int> dead, std::string how);
+  Decision recover_once(int k, const std::vector<int>& dead, const std::string& how);
+  // `dead`: a rank that died, of whose messages only the step reports (a few
+  // bytes, sent whole before it died) are read, those that have come.
+  void drain_stale_reports(int rank, bool dead = false);
   double collect_migration(std::int64_t epoch);
   void collect_steps(const runtime::Layout& layout, std::int64_t first, int steps);
+  // Logs step `step` from the reports of it in unlogged_ (and drops them).
+  void log_step(std::int64_t step);
+  void log_finished_steps();
   void collect_checkpoint(const runtime::Layout& layout, std::int64_t steps_done);
   // The parts the savers of `m` write of the checkpoint of m.first_step,
   // taken at `at` of the trace, then its manifest; `why` for the timeline.
@@ -255,6 +272,10 @@ class Coordinator {
   runtime::StallWatch stalls_{patience_};
   runtime::Postbox postbox_;
   std::vector<int> dead_;  // worker ranks whose process died, ascending
+  std::vector<int> reporters_;      // the ranks that report the steps being trained
+  std::vector<std::pair<int, StepReport>> unlogged_;  // (reporter, report) of steps not yet logged
+  // The workers' liveness connections, watched until the job is over.
+  std::optional<runtime::LivenessListener> liveness_;
   ControlMessage last_;  // the last decision sent
   std::int64_t epoch_ = 0, step_ = 0;
   std::int64_t checkpointed_ = 0;  // steps done at the newest complete checkpoint (0: none)
@@ -314,9 +335,30 @@ std::vector<int> Coordinator::living_workers() const {
 void Coordinator::watch(const std::vector<int>& waiting_for, double since) {
   const auto waited_on = ranks_.comm_ranks(waiting_for);
   if (cfg_.death_seconds <= 0) return stalls_.check(waited_on, since);
+  const auto not_living = [&](int r) {
+    return r == 0 || r > present_ || std::binary_search(dead_.begin(), dead_.end(), r);
+  };
+  // A closed connection is a death now, whoever waits for the rank.
+  if (liveness_) {
+    auto closed = liveness_->lost();
+    std::erase_if(closed, not_living);
+    if (!closed.empty()) throw runtime::RankLost(closed, "its liveness connection closed");
+  }
   auto silent = ranks_.job_ranks(stalls_.silent_for(cfg_.death_seconds, waited_on, since));
-  std::erase_if(silent, [&](int r) { return r == 0 || r > present_; });
-  if (!silent.empty()) throw runtime::RankLost(silent);
+  std::erase_if(silent, not_living);
+  if (!silent.empty()) {
+    throw runtime::RankLost(silent, "silent past " + std::to_string(cfg_.death_seconds) + " s");
+  }
+}
+
+void Coordinator::listen_for_liveness() {
+  std::string error;
+  liveness_ = runtime::LivenessListener::open(&error);
+  if (!liveness_) {
+    out_ << "warning: cannot listen for the workers' liveness connections (" << error
+         << "): a dead worker is found by its silence alone (--death-seconds), and a dead "
+            "coordinator by the workers' --stall-seconds\n" << std::flush;
+  }
 }
 
 double Coordinator::collect_migration(std::int64_t epoch) {
@@ -333,30 +375,59 @@ double Coordinator::collect_migration(std::int64_t epoch) {
 }
 
 void Coordinator::collect_steps(const runtime::Layout& layout, std::int64_t first, int steps) {
-  std::vector<int> reporters;
-  for (int r = 0; r < layout.dp(); ++r) reporters.push_back(layout.rank_of(r, layout.pp() - 1));
+  reporters_.clear();
+  unlogged_.clear();
+  for (int r = 0; r < layout.dp(); ++r) reporters_.push_back(layout.rank_of(r, layout.pp() - 1));
   for (std::int64_t step = first; step < first + steps; ++step) {
-    StepReport total;
-    for (int source : reporters)
-      runtime::merge(total, receive_watched<StepReport>(source, {source}));
-    log_.step(total);
-    summary_.steps.push_back(total);
-    if (!std::isfinite(total.loss_sum)) {
-      throw std::runtime_error("elastic: the loss of step " + std::to_string(step + 1) +
-                               " is not finite");
-    }
-    if (static_cast<std::size_t>(step) >= step_seconds_.size()) step_seconds_.resize(step + 1);
-    step_seconds_[step] = total.ms / 1000.0;
-    step_ = step + 1;  // logged: a recovery never goes on past it
-    ++steps_into_;
+    // Kept until the step is logged: a death meanwhile logs it still when
+    // every replica finished it (log_finished_steps).
+    for (int source : reporters_)
+      unlogged_.emplace_back(source, receive_watched<StepReport>(source, {source}));
+    log_step(step);
     if (data_has_val_ && runtime::eval_due(cfg_, static_cast<int>(step))) {
       runtime::EvalReport eval;
-      for (int source : reporters)
+      for (int source : reporters_)
         runtime::merge(eval, receive_watched<runtime::EvalReport>(source, {source}));
       log_.eval(eval);
     }
     if (checkpoint_due(cfg_, step + 1)) collect_checkpoint(layout, step + 1);
   }
+}
+
+void Coordinator::log_step(std::int64_t step) {
+  StepReport total;
+  for (int source : reporters_)  // in the replicas' order, however they came
+    for (const auto& [from, r] : unlogged_)
+      if (from == source && r.step == step) runtime::merge(total, r);
+  std::erase_if(unlogged_, [&](const auto& r) { return r.second.step <= step; });
+  log_.step(total);
+  summary_.steps.push_back(total);
+  if (!std::isfinite(total.loss_sum)) {
+    throw std::runtime_error("elastic: the loss of step " + std::to_string(step + 1) +
+                             " is not finite");
+  }
+  if (static_cast<std::size_t>(step) >= step_seconds_.size()) step_seconds_.resize(step + 1);
+  step_seconds_[step] = total.ms / 1000.0;
+  step_ = step + 1;  // logged: a recovery never goes on past it
+  ++steps_into_;
+}
+
+// A step every replica finished before a death, whose reports came in (some
+// maybe only with the survivors' reports, drained after them): the survivors'
+// state is at it, so it is logged and the job goes on after it. Not a step
+// whose evaluation or checkpoint is due (their reports were given up).
+void Coordinator::log_finished_steps() {
+  while (!reporters_.empty()) {
+    const auto reported = std::count_if(unlogged_.begin(), unlogged_.end(),
+                                        [&](const auto& r) { return r.second.step == step_; });
+    if (reported < static_cast<std::ptrdiff_t>(reporters_.size()) ||
+        (data_has_val_ && runtime::eval_due(cfg_, static_cast<int>(step_))) ||
+        checkpoint_due(cfg_, step_ + 1))
+      break;
+    log_step(step_);
+  }
+  unlogged_.clear();
+  reporters_.clear();  // the next decision's layout reports anew
 }
 
 // Every stage's first replica reports its shards of the checkpoint after
@@ -407,7 +478,7 @@ Coordinator::Outcome Coordinator::carry_out(int k, Decision d, Clock::time_point
     try {
       return attempt(d, started);
     } catch (const runtime::RankLost& lost) {
-      d = recover(k, lost.ranks);
+      d = recover(k, lost.ranks, lost.how);
     }
   }
 }
@@ -549,7 +620,8 @@ void Coordinator::take_in_joiners(const ControlMessage& m, const RankMap& grown)
   stalls_ = runtime::StallWatch(patience_);  // it counts in the merged world's ranks
   last_ = ControlMessage{};  // every rank, old and new, regroups over the merged world
   for (int r : ranks) {
-    tell(runtime::JoinSpawn{m.epoch, ranks_.comm_rank(r), ranks_.size() - 1, cfg_.death_seconds},
+    tell(runtime::JoinSpawn{m.epoch, ranks_.comm_rank(r), ranks_.size() - 1, cfg_.death_seconds,
+                            r, liveness_address()},
          r);
     tell(m, r);
   }
@@ -568,23 +640,34 @@ void Coordinator::take_in_joiners(const ControlMessage& m, const RankMap& grown)
 // Messages a worker sent before it gave up the broken epoch. Open MPI
 // delivers one sender's messages on one communicator in order, whatever
 // their tags, so once its survivor report is in, so is all of this.
-void Coordinator::drain_stale_reports(int rank) {
-  for (const auto tag : {runtime::Tag::step_report, runtime::Tag::eval_report,
-                         runtime::Tag::migration_report, runtime::Tag::shards_saved}) {
+void Coordinator::drain_stale_reports(int rank, bool dead) {
+  const auto tags = dead ? std::vector<runtime::Tag>{runtime::Tag::step_report}
+                         : std::vector<runtime::Tag>{runtime::Tag::step_report,
+                                                     runtime::Tag::eval_report,
+                                                     runtime::Tag::migration_report,
+                                                     runtime::Tag::shards_saved};
+  for (const auto tag : tags) {
     int ready = 1;
     while (true) {
       MPI_Iprobe(ranks_.comm_rank(rank), static_cast<int>(tag), world_, &ready, MPI_STATUS_IGNORE);
       if (!ready) break;
-      runtime::receive_bytes(ranks_.comm_rank(rank), tag, world_);
+      const auto bytes = runtime::receive_bytes(ranks_.comm_rank(rank), tag, world_);
+      // A step report of a replica: log_finished_steps may still log its step.
+      if (tag == runtime::Tag::step_report &&
+          std::find(reporters_.begin(), reporters_.end(), rank) != reporters_.end()) {
+        const auto report = runtime::decode_message<StepReport>(bytes);
+        if (report.step >= step_) unlogged_.emplace_back(rank, report);
+      }
     }
   }
 }
 
-Decision Coordinator::recover(int k, std::vector<int> dead) {
+Decision Coordinator::recover(int k, std::vector<int> dead, std::string how) {
   while (true) {
     try {
-      return recover_once(k, dead);
+      return recover_once(k, dead, how);
     } catch (const runtime::RankLost& more) {  // another rank died meanwhile: all of them at once
+      how = more.how;
       dead.insert(dead.end(), more.ranks.begin(), more.ranks.end());
       std::sort(dead.begin(), dead.end());
       dead.erase(std::unique(dead.begin(), dead.end()), dead.end());
@@ -596,19 +679,21 @@ Decision Coordinator::recover(int k, std::vector<int> dead) {
 // goes on from the latest step every layer still has (recovery.hpp), over the
 // survivors' communicator, with a decision that treats the death as a
 // preemption without notice (Controller::lose).
-Decision Coordinator::recover_once(int k, const std::vector<int>& newly_dead) {
+Decision Coordinator::recover_once(int k, const std::vector<int>& newly_dead,
+                                   const std::string& how) {
   const auto detected = Clock::now();
   for (int r : newly_dead) {
     if (std::binary_search(dead_.begin(), dead_.end(), r)) continue;  // a retried recovery
     dead_.insert(std::upper_bound(dead_.begin(), dead_.end(), r), r);
     stalls_.forget(ranks_.comm_rank(r));
+    if (liveness_) liveness_->forget(r);
     ++summary_.deaths;
   }
   const std::int64_t epoch = epoch_++;
   std::string names;
   for (int r : newly_dead) names += (names.empty() ? "" : ", ") + std::to_string(r);
-  out_ << "rank" << (newly_dead.size() > 1 ? "s " : " ") << names << " lost (silent past "
-       << cfg_.death_seconds << " s): recovering with " << living_workers().size()
+  out_ << "rank" << (newly_dead.size() > 1 ? "s " : " ") << names << " lost (" << how
+       << "): recovering with " << living_workers().size()
        << " workers\n" << std::flush;
   tell_workers(runtime::AbortStep{epoch, dead_});
 
@@ -624,6 +709,10 @@ Decision Coordinator::recover_once(int k, const std::vector<int>& newly_dead) {
     if (r.end_layer > r.first_layer) s.held = StageRange{r.first_layer, r.end_layer};
     survivors.push_back(s);
   }
+  // A replica's last stage may have reported a step just before it died (its
+  // connection closing is seen at once, before its last message is read).
+  for (int r : newly_dead) drain_stale_reports(r, /*dead=*/true);
+  log_finished_steps();
   const auto point = resume_point(survivors, workers_, cfg_.model.layers + 2, step_);
   std::vector<int> ranks = living_workers();
   ranks.insert(ranks.begin(), 0);
@@ -642,6 +731,7 @@ Decision Coordinator::recover_once(int k, const std::vector<int>& newly_dead) {
   record({{"event", "death"},
           {"interval", k},
           {"dead", newly_dead},
+          {"detected_by", how},
           {"survivors", static_cast<int>(ranks.size()) - 1},
           {"resume_step", point ? point->step : 0},
           {"type", to_string(d.plan.kind)},
@@ -778,7 +868,10 @@ ElasticSummary Coordinator::run() {
   // In a job that recovers, rank 0's own waits (a regroup's barrier) watch
   // for dead ranks too.
   std::optional<runtime::VigilScope> vigil;
-  if (cfg_.death_seconds > 0) vigil.emplace([this, since = MPI_Wtime()] { watch({}, since); });
+  if (cfg_.death_seconds > 0) {
+    listen_for_liveness();
+    vigil.emplace([this, since = MPI_Wtime()] { watch({}, since); });
+  }
   for (int k = first_interval_; k < source_.intervals() && step_ < cfg_.steps; ++k) {
     const auto started = Clock::now();
     interval_ = k;
@@ -844,6 +937,10 @@ ElasticSummary Coordinator::run() {
       break;
     }
   }
+  // The workers close their liveness connections as they leave: nothing is
+  // watched from now on (the connections stay open until this rank's end, so
+  // no worker takes the job's end for the coordinator's death).
+  vigil.reset();
   ControlMessage done;
   done.finish = true;
   done.stopped = summary_.stopped;
@@ -948,7 +1045,8 @@ bool run_joiner(runtime::TrainConfig job, const runtime::TrainData& data,
   MPI_Comm world = merged;
   bool stopped = false;
   {
-    ElasticWorker worker(job, data, merged, joins, welcome.epoch, requests);
+    ElasticWorker worker(job, data, merged, joins, welcome.epoch, requests, welcome.job_rank);
+    if (job.death_seconds > 0) worker.watch_coordinator(welcome.liveness);
     stopped = worker.run();
     world = worker.world();
   }

@@ -4,11 +4,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <iostream>
 #include <limits>
+#include <thread>
 
 #include "parcae/elastic/control.hpp"
 #include "parcae/elastic/elastic_checkpoints.hpp"
 #include "parcae/elastic/shard_exchange.hpp"
+#include "parcae/runtime/exit_file.hpp"
 #include "parcae/runtime/membership.hpp"
 
 namespace parcae::elastic {
@@ -24,11 +27,20 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+// Rank 0 is dead: nobody else writes the job's code (exit_file.hpp).
+[[noreturn]] void orphaned(const std::string& why) {
+  runtime::write_orphan_exit_file(runtime::kRequeueExitCode);
+  runtime::requeue(why);
+}
+
+// How long a worker reads what rank 0 sent before its connection closed.
+constexpr double kLastWordsSeconds = 1.0;
+
 }  // namespace
 
 ElasticWorker::ElasticWorker(const runtime::TrainConfig& cfg, const runtime::TrainData& data,
                              MPI_Comm world, Joins& joins, std::int64_t joined_at,
-                             const runtime::RequestSource& requests)
+                             const runtime::RequestSource& requests, int job_rank)
     : cfg_(cfg),
       data_(data),
       world_(world),
@@ -37,8 +49,10 @@ ElasticWorker::ElasticWorker(const runtime::TrainConfig& cfg, const runtime::Tra
       groups_(world, 1, cfg.patience(world)),
       reporter_(world),
       requests_(requests),
-      relay_(requests, world, 0) {
+      relay_(requests, world, 0),
+      job_rank_(job_rank) {
   MPI_Comm_rank(world_, &rank_);
+  if (job_rank_ < 0) job_rank_ = rank_;
 }
 
 ElasticWorker::~ElasticWorker() {
@@ -50,7 +64,10 @@ bool ElasticWorker::run() {
   // Every wait relays the signals heard (and, in a job that recovers, hears an abort).
   runtime::VigilScope vigil([this] {
     relay_.poll();
-    if (cfg_.death_seconds > 0) watch_for_abort();
+    if (cfg_.death_seconds > 0) {
+      check_coordinator();
+      watch_for_abort();
+    }
   });
   std::optional<runtime::AbortStep> aborted;
   while (true) {
@@ -61,7 +78,10 @@ bool ElasticWorker::run() {
         recover(abort);
       }
       const auto message = next_decision();
-      if (message.finish) return message.stopped;
+      if (message.finish) {
+        coordinator_.reset();  // rank 0 watches no more: leaving is no death
+        return message.stopped;
+      }
       obey(message);
     } catch (const runtime::StepAborted& e) {
       aborted = e.abort;  // recovered outside the handler: another abort may interrupt it
@@ -71,11 +91,60 @@ bool ElasticWorker::run() {
 
 // The next control message, point to point from the coordinator (a world
 // broadcast would hang once a rank died); those of an epoch given up are stale.
+// Rank 0 silent past its longest blocking call (a spawn or the survivors'
+// communicator, each within its deadline) is taken for dead or hung: the
+// fallback for a rank 0 without a liveness connection, or stopped or hung
+// with one. An active rank waits here only while rank 0 decides; a parked
+// one waits out whole intervals of the others' training, so with a
+// connection it relies on that alone.
 ControlMessage ElasticWorker::next_decision() {
+  const auto since = std::chrono::steady_clock::now();
+  const double patience = cfg_.stall_seconds + runtime::recovery_deadline_s(cfg_.death_seconds);
+  const bool parked = runner_ == nullptr;
+  const auto silence = [&] {
+    if (cfg_.death_seconds <= 0 || (parked && coordinator_) || seconds_since(since) <= patience)
+      return;
+    orphaned("rank 0 (the coordinator) sent nothing for " +
+             std::to_string(static_cast<long>(patience)) +
+             " s (--stall-seconds and the recovery deadline): taken for dead or hung");
+  };
   while (true) {
-    auto m = runtime::receive<ControlMessage>(0, world_);
+    auto m = runtime::receive<ControlMessage>(0, world_, nullptr, silence);
+    if (cfg_.death_seconds > 0) watch_coordinator(m.liveness);
     if (m.finish || m.epoch > aborted_) return m;
   }
+}
+
+void ElasticWorker::watch_coordinator(const runtime::LivenessAddress& to) {
+  if (link_tried_ || to.port <= 0) return;
+  link_tried_ = true;
+  std::string error;
+  coordinator_ = runtime::LivenessLink::connect(to, job_rank_, 5.0, &error);
+  if (!coordinator_) {
+    std::cerr << "parcae: rank " << job_rank_ << ": warning: no liveness connection to rank 0 ("
+              << error << "): its death is found by its silence alone (--stall-seconds)\n"
+              << std::flush;
+  }
+}
+
+void ElasticWorker::check_coordinator() {
+  if (!coordinator_ || !coordinator_->lost()) return;
+  coordinator_.reset();
+  // A normal end: rank 0 told every worker so before its process ended. That
+  // message is read next; a rank 0 that dies after it is met by the silence.
+  if (control_within(kLastWordsSeconds)) return;
+  orphaned("rank 0 (the coordinator) is gone: its liveness connection closed");
+}
+
+bool ElasticWorker::control_within(double seconds) {
+  const auto since = std::chrono::steady_clock::now();
+  while (seconds_since(since) < seconds) {
+    int ready = 0;
+    MPI_Iprobe(0, static_cast<int>(runtime::Tag::control), world_, &ready, MPI_STATUS_IGNORE);
+    if (ready) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return false;
 }
 
 void ElasticWorker::watch_for_abort() {

@@ -34,10 +34,11 @@ std::string my_rank() {
 
 }  // namespace
 
-RankLost::RankLost(std::vector<int> dead)
+RankLost::RankLost(std::vector<int> dead, std::string how_known)
     : std::runtime_error("rank" + std::string(dead.size() > 1 ? "s " : " ") + rank_list(dead) +
-                         " lost (silent past --death-seconds)"),
-      ranks(std::move(dead)) {}
+                         " lost (" + how_known + ")"),
+      ranks(std::move(dead)),
+      how(std::move(how_known)) {}
 
 StepAborted::StepAborted(AbortStep why)
     : std::runtime_error("step aborted: rank" + std::string(why.dead.size() > 1 ? "s " : " ") +
@@ -57,9 +58,11 @@ int survivors_tag(std::int64_t epoch) { return static_cast<int>(epoch % 100000);
 double recovery_deadline_s(double death_s) { return std::max(10.0, 4 * death_s); }
 
 void requeue(const std::string& why) {
-  std::cerr << "parcae: rank " << my_rank() << ": " << why
-            << "; exiting " << kRequeueExitCode << " (requeue me: restart from the last "
-            << "checkpoint)\n" << std::flush;
+  // One write: the lines of ranks that leave together do not interleave.
+  const std::string line = "parcae: rank " + my_rank() + ": " + why + "; exiting " +
+                           std::to_string(kRequeueExitCode) +
+                           " (requeue me: restart from the last checkpoint)\n";
+  std::cerr << line << std::flush;
   std::fflush(nullptr);
   write_exit_file(kRequeueExitCode);  // rank 0's tells the batch script (exit_file.hpp)
   ::_exit(kRequeueExitCode);  // MPI may be hung: no finalize, no destructors

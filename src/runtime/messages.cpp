@@ -110,12 +110,15 @@ void encode(Encoder& e, const StoreSave& m) {
 }
 void decode(Decoder& d, StoreSave& m) { d.get(m.rank), d.get(m.first_layer), d.get(m.end_layer); }
 
+void encode(Encoder& e, const LivenessAddress& m) { e.put(m.host), e.put(m.port); }
+void decode(Decoder& d, LivenessAddress& m) { d.get(m.host), d.get(m.port); }
+
 void encode(Encoder& e, const ControlMessage& m) {
   e.put(m.epoch), e.put(m.interval), e.put(static_cast<std::uint8_t>(m.finish));
   e.put(static_cast<std::uint8_t>(m.stopped)), e.put(m.dp);
   e.put(m.pp), e.put(m.placements), e.put(m.stage_starts), e.put(m.preempted), e.put(m.allocated);
   e.put(static_cast<std::uint8_t>(m.evacuate)), e.put(m.moves), e.put(static_cast<int>(m.state));
-  e.put(m.saves), e.put(m.first_step), e.put(m.steps), e.put(m.joiners);
+  e.put(m.saves), e.put(m.first_step), e.put(m.steps), e.put(m.joiners), e.put(m.liveness);
 }
 void decode(Decoder& d, ControlMessage& m) {
   std::uint8_t finish = 0, stopped = 0, evacuate = 0;
@@ -123,7 +126,7 @@ void decode(Decoder& d, ControlMessage& m) {
   d.get(m.epoch), d.get(m.interval), d.get(finish), d.get(stopped), d.get(m.dp);
   d.get(m.pp), d.get(m.placements), d.get(m.stage_starts), d.get(m.preempted), d.get(m.allocated);
   d.get(evacuate), d.get(m.moves), d.get(state);
-  d.get(m.saves), d.get(m.first_step), d.get(m.steps), d.get(m.joiners);
+  d.get(m.saves), d.get(m.first_step), d.get(m.steps), d.get(m.joiners), d.get(m.liveness);
   if (state < 0 || state > static_cast<int>(ControlMessage::State::through_store))
     throw std::runtime_error("control message: unknown state " + std::to_string(state));
   m.finish = finish != 0;
@@ -153,10 +156,12 @@ void decode(Decoder& d, SurvivorReport& m) {
 void encode(Encoder& e, const Survivors& m) { e.put(m.epoch), e.put(m.ranks), e.put(m.step); }
 void decode(Decoder& d, Survivors& m) { d.get(m.epoch), d.get(m.ranks), d.get(m.step); }
 void encode(Encoder& e, const JoinSpawn& m) {
-  e.put(m.epoch), e.put(m.rank), e.put(m.workers), e.put(m.death_seconds);
+  e.put(m.epoch), e.put(m.rank), e.put(m.workers), e.put(m.death_seconds), e.put(m.job_rank);
+  e.put(m.liveness);
 }
 void decode(Decoder& d, JoinSpawn& m) {
-  d.get(m.epoch), d.get(m.rank), d.get(m.workers), d.get(m.death_seconds);
+  d.get(m.epoch), d.get(m.rank), d.get(m.workers), d.get(m.death_seconds), d.get(m.job_rank);
+  d.get(m.liveness);
 }
 
 void encode(Encoder& e, const DeviceSeat& m) { e.put(m.node), e.put(m.card); }

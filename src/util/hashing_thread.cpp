@@ -3,11 +3,9 @@
 
 #include <stdexcept>
 
-#include "parcae/util/checksum.hpp"
-
 namespace parcae::util {
 
-HashingThread::HashingThread(std::size_t items) : digests_(items, 0) {
+HashingThread::HashingThread(std::size_t items) : streams_(items) {
   if (items > 0) thread_ = std::thread([this] { run(); });  // (a rank that only sends has none)
 }
 
@@ -22,7 +20,10 @@ HashingThread::~HashingThread() {
 }
 
 void HashingThread::hash(std::size_t id, const void* data, std::size_t bytes) {
-  if (id >= digests_.size()) throw std::out_of_range("HashingThread: item out of range");
+  if (id >= streams_.size()) throw std::out_of_range("HashingThread: item out of range");
+  // Made here, so a failed allocation throws to the caller, not on the
+  // thread; the thread reaches it only through a piece queued after it.
+  if (streams_[id] == nullptr) streams_[id] = std::make_unique<Xxh3Stream>();
   {
     const std::lock_guard lock(mutex_);
     queue_.push_back({id, data, bytes});
@@ -31,14 +32,19 @@ void HashingThread::hash(std::size_t id, const void* data, std::size_t bytes) {
 }
 
 std::vector<std::uint64_t> HashingThread::finish() {
-  if (!thread_.joinable()) return std::move(digests_);
-  {
-    const std::lock_guard lock(mutex_);
-    closing_ = true;
+  if (thread_.joinable()) {
+    {
+      const std::lock_guard lock(mutex_);
+      closing_ = true;
+    }
+    ready_.notify_one();
+    thread_.join();  // the join publishes the thread's streams to this one
   }
-  ready_.notify_one();
-  thread_.join();  // the join publishes the thread's digests to this one
-  return std::move(digests_);
+  std::vector<std::uint64_t> digests(streams_.size(), 0);
+  for (std::size_t id = 0; id < streams_.size(); ++id) {
+    if (streams_[id] != nullptr) digests[id] = streams_[id]->digest();
+  }
+  return digests;
 }
 
 void HashingThread::run() {
@@ -46,12 +52,11 @@ void HashingThread::run() {
   while (true) {
     ready_.wait(lock, [&] { return closing_ || !queue_.empty(); });
     if (dropping_ || queue_.empty()) return;  // closing with nothing left, or giving up
-    const Item item = queue_.front();
+    const Piece piece = queue_.front();
     queue_.pop_front();
     lock.unlock();
-    const std::uint64_t digest = xxh3_64(item.data, item.bytes);
+    streams_[piece.id]->update(piece.data, piece.bytes);
     lock.lock();
-    digests_[item.id] = digest;
   }
 }
 

@@ -12,6 +12,16 @@ if(TARGET parcae_elastic)
     ${CMAKE_CURRENT_SOURCE_DIR}/elastic/data rollback 3 4)
   set_tests_properties(mpi.elastic_survives_a_death mpi.elastic_survives_a_stage_lost
     PROPERTIES TIMEOUT 240)
+  # The coordinator itself dies (SIGKILL: every worker sees its liveness
+  # connection close) or stops (SIGSTOP: the workers' silence deadline): every
+  # worker leaves "requeue me" within a bound and the exit file says 75.
+  set(PARCAE_ORPHANS ${CMAKE_CURRENT_SOURCE_DIR}/mpi/elastic_coordinator_dies.sh)
+  parcae_add_mpi_script_test(elastic_workers_requeue_when_the_coordinator_dies ${PARCAE_ORPHANS}
+    $<TARGET_FILE:parcae> ${CMAKE_CURRENT_SOURCE_DIR}/elastic/data kill)
+  parcae_add_mpi_script_test(elastic_workers_requeue_when_the_coordinator_stops ${PARCAE_ORPHANS}
+    $<TARGET_FILE:parcae> ${CMAKE_CURRENT_SOURCE_DIR}/elastic/data stop)
+  set_tests_properties(mpi.elastic_workers_requeue_when_the_coordinator_dies
+    mpi.elastic_workers_requeue_when_the_coordinator_stops PROPERTIES TIMEOUT 150)
 endif()
 set(PARCAE_PLAIN_DEATH ${CMAKE_CURRENT_SOURCE_DIR}/mpi/death_ends_plain_job.sh)
 parcae_add_mpi_script_test(death_ends_plain_train ${PARCAE_PLAIN_DEATH} $<TARGET_FILE:parcae>

@@ -19,5 +19,9 @@ while :; do
   fi
   break
 done
-echo "$rc" >"$dir/rc.${OMPI_COMM_WORLD_RANK:-0}"
+# Temp name, then rename: mpirun may SIGKILL this wrapper as it writes, and
+# a test must find either the whole code or no report, never an empty file.
+out="$dir/rc.${OMPI_COMM_WORLD_RANK:-0}"
+tmp="$dir/.rc.${OMPI_COMM_WORLD_RANK:-0}.$$"  # hidden: no rc.* glob sees it
+echo "$rc" >"$tmp" && mv -f "$tmp" "$out"
 exit "$rc"

@@ -31,5 +31,26 @@ TEST(ExitFile, TheFirstCodeWrittenIsTheJobs) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(ExitFile, AnOrphanWritesOnlyWhereNobodyHas) {
+  const auto dir = std::filesystem::temp_directory_path() / "parcae_orphan_exit_file_test";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const auto path = dir / "exit";
+  {
+    std::ofstream(path) << "1\n";  // rank 0 failed and said so before it ended
+  }
+  set_orphan_exit_file(path.string());
+  write_orphan_exit_file(75);
+  EXPECT_EQ(read(path), "1\n");
+  std::filesystem::remove(path);
+  set_orphan_exit_file(path.string());  // another job's worker, say
+  write_orphan_exit_file(75);
+  EXPECT_EQ(read(path), "75\n");
+  // Nothing left beside it: the temporary file was this process's alone.
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir), {}), 1);
+  set_orphan_exit_file("");
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace parcae::runtime

@@ -71,6 +71,7 @@ TEST(Messages, ControlMessageRoundTrips) {
   m.first_step = 123456789012;
   m.steps = 5;
   m.joiners = 2;
+  m.liveness = {"node-3.cluster", 40123};
   expect_round_trip(m);
   m.state = ControlMessage::State::checkpoint;
   expect_round_trip(m);
@@ -86,9 +87,16 @@ TEST(Messages, ControlMessageRoundTrips) {
 
 TEST(Messages, ControlMessageWithAnUnknownStateIsRefused) {
   Bytes bytes = encode_message(ControlMessage{});
-  // The state is the int before the saves, first_step (8 bytes), steps and joiners (4 each).
-  bytes[bytes.size() - 20] = std::byte{9};
-  EXPECT_THROW(decode_message<ControlMessage>(bytes), std::runtime_error);
+  // The state is the int before the saves (an 8-byte count), first_step (8
+  // bytes), steps and joiners (4 each) and the liveness address (an 8-byte
+  // count, no characters, a 4-byte port).
+  bytes[bytes.size() - 40] = std::byte{9};
+  try {
+    decode_message<ControlMessage>(bytes);
+    ADD_FAILURE() << "an unknown state was decoded";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("unknown state 9"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Messages, MigrationReportRoundTrips) {
@@ -110,8 +118,9 @@ TEST(Messages, RecoveryMessagesRoundTrip) {
 }
 
 TEST(Messages, JoinSpawnRoundTrips) {
-  expect_round_trip(JoinSpawn{12, 5, 6, 3.0});
-  expect_round_trip(JoinSpawn{std::numeric_limits<std::int64_t>::max(), 1 << 20, 1 << 20, 0.0});
+  expect_round_trip(JoinSpawn{12, 5, 6, 3.0, 7, {"head-node", 51515}});
+  expect_round_trip(JoinSpawn{std::numeric_limits<std::int64_t>::max(), 1 << 20, 1 << 20, 0.0,
+                              1 << 20, {}});
 }
 
 TEST(Messages, DeviceSeatsRoundTrip) {

@@ -1,9 +1,11 @@
 // The helper thread's digests are xxh3_64 of what was handed in, whatever
-// the order, and an id never handed in stays 0.
+// the order across ids, pieces of one id as their concatenation, and an id
+// never handed in stays 0.
 #include "parcae/util/hashing_thread.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <numeric>
 
 #include "parcae/util/checksum.hpp"
@@ -26,6 +28,23 @@ TEST(HashingThread, DigestsAreTheBuffersXxh3ByIdInAnyOrder) {
   }
   EXPECT_EQ(digests[5], 0u);
   EXPECT_NE(digests[0], digests[1]);
+}
+
+TEST(HashingThread, PiecesOfAnIdAreHashedAsTheirConcatenation) {
+  // Two items handed over in blocks of odd sizes, interleaved, as a reader
+  // hands over each block of a dataset as it lands.
+  std::vector<float> a(100003), b(54321);
+  std::iota(a.begin(), a.end(), 0.5f);
+  std::iota(b.begin(), b.end(), -7.0f);
+  HashingThread hashing(2);
+  const std::size_t piece = 4099;
+  for (std::size_t at = 0; at < std::max(a.size(), b.size()); at += piece) {
+    if (at < a.size()) hashing.hash(0, a.data() + at, std::min(piece, a.size() - at) * sizeof(float));
+    if (at < b.size()) hashing.hash(1, b.data() + at, std::min(piece, b.size() - at) * sizeof(float));
+  }
+  const auto digests = hashing.finish();
+  EXPECT_EQ(digests[0], xxh3_64(std::span<const float>(a)));
+  EXPECT_EQ(digests[1], xxh3_64(std::span<const float>(b)));
 }
 
 TEST(HashingThread, NoItemsNoDigests) {

@@ -8,8 +8,11 @@
 #             again with --resume auto (what a batch system's requeue does,
 #             without the queue wait).
 # Both are timed from the SIGKILL to the first interval trained after it (the
-# next progress line), so each includes one interval of 2 steps. Prints one
-# line per run and the medians and their ratio.
+# next progress line; for recovery, the next one after the "lost" line: an
+# interval that ends between the kill and its detection trained without the
+# loss), so each includes one interval of 2 steps. A recovery's detection
+# (SIGKILL to the "lost" line) is printed too. Prints one line per run and
+# the medians and their ratio.
 set -uo pipefail
 parcae=$1; death=${2:-0.5}; runs=${3:-3}
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -32,6 +35,9 @@ first_interval_after() {
   awk -v t="$2" '$1 > t && / interval +[0-9]+\// { print $1; exit }' "$1"
 }
 
+# lost_after OUT T: the stamp of OUT's first "rank N lost" line after T.
+lost_after() { awk -v t="$2" '$1 > t && / lost \(/ { print $1; exit }' "$1"; }
+
 # kill_rank2_at_interval6 OUT: SIGKILLs the job's world rank 2 once OUT shows
 # interval 6; prints the time of the kill.
 kill_rank2_at_interval6() {
@@ -45,7 +51,7 @@ kill_rank2_at_interval6() {
 # elapsed FROM TO: TO - FROM in seconds ("nan" when TO is missing: never trained again).
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" ? "nan" : b - a) }'; }
 
-declare -a rec res
+declare -a rec res det
 for i in $(seq "$runs"); do
   dir=$work/rec$i
   mpirun -np 7 --enable-recovery "$parcae" "${args[@]}" --checkpoint-dir "$dir" \
@@ -53,8 +59,10 @@ for i in $(seq "$runs"); do
   job=$!
   t_kill=$(kill_rank2_at_interval6 "$work/rec$i.out")
   timeout 180 tail --pid="$job" -f /dev/null; job=""
-  t_back=$(first_interval_after "$work/rec$i.out" "$t_kill")
+  t_lost=$(lost_after "$work/rec$i.out" "$t_kill")
+  t_back=$(first_interval_after "$work/rec$i.out" "${t_lost:-$t_kill}")
   rec+=("$(elapsed "$t_kill" "$t_back")")
+  det+=("$(elapsed "$t_kill" "$t_lost")")
 
   dir=$work/res$i
   mpirun -np 7 "$parcae" "${args[@]}" --checkpoint-dir "$dir" > >(stamp "$work/res$i.out") 2>&1 &
@@ -67,9 +75,10 @@ for i in $(seq "$runs"); do
   timeout 180 tail --pid="$job" -f /dev/null; job=""
   t_back=$(first_interval_after "$work/res$i.again" "$t_kill")
   res+=("$(elapsed "$t_kill" "$t_back")")
-  printf 'run %d: recovery %.2f s, restart %.2f s\n' "$i" "${rec[-1]}" "${res[-1]}"
+  printf 'run %d: recovery %.2f s (detection %.3f s), restart %.2f s\n' "$i" "${rec[-1]}" \
+    "${det[-1]}" "${res[-1]}"
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-r=$(median "${rec[@]}"); s=$(median "${res[@]}")
-printf 'death-seconds %s, %d runs: recovery median %.2f s, restart median %.2f s, restart / recovery %.1fx\n' \
-  "$death" "$runs" "$r" "$s" "$(awk -v a="$s" -v b="$r" 'BEGIN { print a / b }')"
+r=$(median "${rec[@]}"); s=$(median "${res[@]}"); t=$(median "${det[@]}")
+printf 'death-seconds %s, %d runs: recovery median %.2f s (detection %.3f s), restart median %.2f s, restart / recovery %.1fx\n' \
+  "$death" "$runs" "$r" "$t" "$s" "$(awk -v a="$s" -v b="$r" 'BEGIN { print a / b }')"

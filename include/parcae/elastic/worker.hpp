@@ -29,6 +29,18 @@
 // steps asks the named ranks to save their layers as a checkpoint, and the
 // final message says whether the job stopped on such a request.
 //
+// In a job that recovers, the worker also watches rank 0 (runtime/liveness.hpp):
+// it opens a liveness connection to the address the first control message (a
+// joiner's JoinSpawn) gives, and every wait polls it. When it closes, rank 0
+// is dead and nothing can go on: the worker reads a control message already
+// on its way first (a normal end: rank 0 said "finish" before it ended),
+// else writes 75 to --exit-file unless a code is there (exit_file.hpp) and
+// exits "requeue me". The fallback (no connection could be opened, or rank 0
+// is stopped or hung): the wait for a control message gives up the same way
+// after rank 0's silence for --stall-seconds plus the recovery deadline
+// (runtime::recovery_deadline_s), longer than any blocking call of rank 0;
+// not for a parked rank with a connection, which waits out whole intervals.
+//
 // A decision with joiners (join.hpp) first takes in the processes rank 0
 // started, with every living rank, and merges: the merged communicator is
 // this worker's world from then on (its rank in it may differ after a death:
@@ -43,6 +55,7 @@
 #include "parcae/compute/stage.hpp"
 #include "parcae/elastic/join.hpp"
 #include "parcae/runtime/groups.hpp"
+#include "parcae/runtime/liveness.hpp"
 #include "parcae/runtime/messages.hpp"
 #include "parcae/runtime/step_end_agreement.hpp"
 #include "parcae/runtime/step_runner.hpp"
@@ -55,9 +68,11 @@ class ElasticWorker {
   // `joins` keeps the communicators of the joins this worker takes part in;
   // `joined_at`: a joiner's first decision (-1: one of the world's workers).
   // `requests`: the signals' (relayed to the coordinator, which decides).
+  // `job_rank`: the coordinator's name for this worker (-1: its rank in `world`,
+  // as for the world's workers; a joiner's comes with its JoinSpawn).
   ElasticWorker(const runtime::TrainConfig& cfg, const runtime::TrainData& data, MPI_Comm world,
                 Joins& joins, std::int64_t joined_at = -1,
-                const runtime::RequestSource& requests = {});
+                const runtime::RequestSource& requests = {}, int job_rank = -1);
   ~ElasticWorker();
 
   // Until the coordinator says the job is over; returns whether it stopped
@@ -66,6 +81,10 @@ class ElasticWorker {
   // One control message (for tests that drive a worker step by step).
   void obey(const runtime::ControlMessage& message);
   MPI_Comm world() const { return world_; }  // the newest merged world once workers joined
+  // In a job that recovers: opens the liveness connection to rank 0 at `to`,
+  // the first time an address is given (later ones are the same); warns once
+  // when it cannot.
+  void watch_coordinator(const runtime::LivenessAddress& to);
 
  private:
   void reconfigure(const runtime::ControlMessage& message);
@@ -74,6 +93,10 @@ class ElasticWorker {
   void lose_state();
   runtime::ControlMessage next_decision();
   void watch_for_abort();  // the vigil: throws StepAborted when told
+  // The vigil: rank 0's liveness connection closed (see above).
+  void check_coordinator();
+  // Whether a control message from rank 0 arrives within `seconds`.
+  bool control_within(double seconds);
   void recover(const runtime::AbortStep& abort);
   void take_in_joiners();
   // This rank's parts of the checkpoint `message` asks for (its `saves`),
@@ -97,6 +120,9 @@ class ElasticWorker {
   runtime::ControlMessage last_;  // the last decision carried out
   std::int64_t aborted_ = -1;     // the epoch of the last abort (older messages are stale)
   std::vector<model::Shard> kept_;  // state copied out of an aborted stage
+  int job_rank_ = -1;
+  bool link_tried_ = false;
+  std::optional<runtime::LivenessLink> coordinator_;  // the liveness connection to rank 0
 };
 
 }  // namespace parcae::elastic

@@ -7,6 +7,11 @@
 // the end of the work, on a failure it meets, and when it exits "requeue me"
 // itself (membership.hpp). jobs/parcae_job.sh reads it: the job's code is the
 // file's, and no file means the job did not end as it should.
+//
+// A dead rank 0 writes nothing, so in a job that recovers every worker knows
+// the path too and, when it sees rank 0 die (liveness.hpp), writes 75 as the
+// orphan's code, unless a code is there already (rank 0's, written before it
+// ended, or another worker's): a Slurm job whose coordinator died requeues.
 #include <string>
 
 namespace parcae::runtime {
@@ -17,5 +22,12 @@ void set_exit_file(const std::string& path);
 // once: the first code written is the job's. Safe from any thread; no
 // allocation, so a watchdog about to _exit may call it.
 void write_exit_file(int code) noexcept;
+
+// A worker's: from now on write_orphan_exit_file writes to `path`.
+void set_orphan_exit_file(const std::string& path);
+// Writes `code` as the job's when no code is in the file yet (a link, not a
+// rename, so the first process to write wins across processes); once per
+// process; no allocation.
+void write_orphan_exit_file(int code) noexcept;
 
 }  // namespace parcae::runtime

@@ -3,8 +3,10 @@
 // no ULFM) a SIGKILLed rank leaves the others running, but every operation
 // that involves it never completes and every collective over the world hangs.
 // A job that recovers therefore:
-//   - takes a rank silent past --death-seconds for dead (StallWatch::silent_for
-//     on the coordinator: RankLost);
+//   - takes a rank for dead when its liveness connection closes (its kernel
+//     closed it: liveness.hpp), or, where it has none or its host vanished,
+//     when it is silent past --death-seconds (StallWatch::silent_for on the
+//     coordinator): RankLost;
 //   - tells every living worker (AbortStep); each leaves what it waits on
 //     (StepAborted, thrown by its vigil, waiting.hpp) and leaves the requests in
 //     flight, with their buffers, deliberately leaked;
@@ -27,10 +29,12 @@ namespace parcae::runtime {
 
 inline constexpr int kRequeueExitCode = 75;  // EX_TEMPFAIL
 
-// The coordinator found these world ranks dead (silent past the deadline).
+// The coordinator found these ranks dead; `how` says how it knows ("silent
+// past --death-seconds", "its liveness connection closed").
 struct RankLost : std::runtime_error {
-  explicit RankLost(std::vector<int> dead);
+  RankLost(std::vector<int> dead, std::string how);
   std::vector<int> ranks;
+  std::string how;
 };
 
 // A worker was told to give up the step (or whatever it waited on).

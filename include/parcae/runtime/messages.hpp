@@ -129,6 +129,14 @@ struct StoreSave {
   bool operator==(const StoreSave&) const = default;
 };
 
+// Where rank 0 listens for its workers' liveness connections (liveness.hpp):
+// its host name and TCP port (0: nowhere, the job watches silence alone).
+struct LivenessAddress {
+  std::string host;
+  int port = 0;
+  bool operator==(const LivenessAddress&) const = default;
+};
+
 // The elastic coordinator's decision for an interval (elastic/control.hpp
 // builds it): the layout, the layers of each stage, who lost state, the shard
 // moves, and the steps to train. A message that repeats the last epoch only
@@ -168,6 +176,9 @@ struct ControlMessage {
   // replaces the world from then on (elastic/join.hpp). The ranks this
   // message names are already the merged world's.
   int joiners = 0;
+  // In a job that recovers: where a worker opens its liveness connection, the
+  // first time it is told (the coordinator's death is then seen at once).
+  LivenessAddress liveness;
   bool operator==(const ControlMessage&) const = default;
 };
 
@@ -229,12 +240,16 @@ struct Survivors {
 // world rank there, the workers of that world, the decision it joins at (it
 // spawns nothing for that one), and the job's death deadline (0: the job does
 // not recover from deaths), which the joiner keeps whatever its own
-// environment says.
+// environment says; its job rank (the coordinator's name for it, which a
+// renumbering merge does not change) and where it opens its liveness
+// connection (liveness.hpp).
 struct JoinSpawn {
   std::int64_t epoch = 0;
   int rank = 0;
   int workers = 0;
   double death_seconds = 0;
+  int job_rank = 0;
+  LivenessAddress liveness;
   bool operator==(const JoinSpawn&) const = default;
 };
 
@@ -391,6 +406,8 @@ void encode(Encoder& e, const ShardMove& m);
 void decode(Decoder& d, ShardMove& m);
 void encode(Encoder& e, const StoreSave& m);
 void decode(Decoder& d, StoreSave& m);
+void encode(Encoder& e, const LivenessAddress& m);
+void decode(Decoder& d, LivenessAddress& m);
 void encode(Encoder& e, const ControlMessage& m);
 void decode(Decoder& d, ControlMessage& m);
 void encode(Encoder& e, const MigrationReport& m);

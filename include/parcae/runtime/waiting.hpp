@@ -15,7 +15,9 @@
 //
 // `stall_s` must exceed the longest computation between two communications
 // of one rank (a step's forward or backward), which the default leaves far
-// behind; waits for the coordinator's release (a parked rank) have no deadline.
+// behind; waits for the coordinator's release (a parked rank) have no deadline
+// (in a job that recovers, an elastic worker's wait for rank 0 has one, and
+// its liveness connection: elastic/worker.hpp).
 #include <mpi.h>
 
 #include <functional>
