@@ -193,12 +193,12 @@ signals)
   resumed after_mpirun_term mpirun_term "$step"
   ;;
 long_intervals)
-  # RUN 5 steps into interval 2 (steps 21-40): the periodic checkpoint of step 25 is complete.
+  # RUN until the periodic checkpoint of step STEP is complete.
   launch_into_interval() {
-    local run=$1; shift
-    launch "$run" --checkpoint-every 5 "$@"
-    for _ in $(seq 400); do [ -f "ck/$run/step-00000025/manifest.json" ] && return; sleep 0.05; done
-    fail "$run: no checkpoint of step 25 within 20 s"
+    local run=$1 step=$2
+    launch "$run" --checkpoint-every 5
+    for _ in $(seq 400); do [ -f "ck/$run/step-$(printf %08d "$step")/manifest.json" ] && return; sleep 0.05; done
+    fail "$run: no checkpoint of step $step within 20 s"
   }
   # The stop's checkpoint at step AT of RUN records its place in the trace
   # (interval AT / 20, AT % 20 steps into it), and the run resumed from it goes
@@ -217,17 +217,18 @@ print(json.dumps(json.load(open(sys.argv[1]))["training"]["elastic"], sort_keys=
     [ "$(sed -n "s|^interval *$((k + 1))/.*step *\([0-9]*\)/60.*|\1|p" "after_$run.err")" = $((20 * k + 20)) ] ||
       fail "after_$run: the resumed interval $((k + 1)) did not end at step $((20 * k + 20))"
   }
-  launch_into_interval term
+  launch_into_interval term 25  # 5 steps into interval 2 (steps 21-40)
   term_rank_2; at=$(stopped_at term.err term) || exit 1
   [ "$at" -lt 35 ] || fail "SIGTERM to rank 2 after step 25: stopped after step $at (the interval ends at 40)"
   echo "SIGTERM to rank 2 after the checkpoint of step 25: stopped after step $at" \
     "(interval 2 ends at step 40), exit 75"
   resumed_inside term "$at"
 
-  # mpirun passes its SIGTERM on about 1 s later and kills the ranks about 1 s after that.
-  launch_into_interval mpirun_term; kill -TERM "$job"; finish
+  # mpirun passes its SIGTERM on about 1 s later and kills the ranks about 1 s
+  # after that: signalled at step 5, the ranks hear it some 40 steps later.
+  launch_into_interval mpirun_term 5; kill -TERM "$job"; finish
   at=$(stopped_at mpirun_term.err mpirun_term) || exit 1
-  echo "SIGTERM to mpirun after the checkpoint of step 25: stopped after step $at, checkpoint complete"
+  echo "SIGTERM to mpirun after the checkpoint of step 5: stopped after step $at, checkpoint complete"
   resumed_inside mpirun_term "$at"
   ;;
 *) echo "unknown mode $mode"; exit 2 ;;
