@@ -33,8 +33,9 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
   runtime::requeue(why);
 }
 
-// How long a worker reads what rank 0 sent before its connection closed.
+// How long a worker waits for rank 0's `finish` after its connection closed.
 constexpr double kLastWordsSeconds = 1.0;
+const char* const kCoordinatorGone = "rank 0 (the coordinator) is gone: its liveness connection closed";
 
 }  // namespace
 
@@ -110,6 +111,9 @@ ControlMessage ElasticWorker::next_decision() {
   };
   while (true) {
     auto m = runtime::receive<ControlMessage>(0, world_, nullptr, silence);
+    // Rank 0 orders a step ahead, so a message may wait here after its death:
+    // only a `finish` says the end was normal.
+    if (coordinator_gone_ && !m.finish) orphaned(kCoordinatorGone);
     if (cfg_.death_seconds > 0) watch_coordinator(m.liveness);
     if (m.finish || m.epoch > aborted_) return m;
   }
@@ -128,23 +132,14 @@ void ElasticWorker::watch_coordinator(const runtime::LivenessAddress& to) {
 }
 
 void ElasticWorker::check_coordinator() {
-  if (!coordinator_ || !coordinator_->lost()) return;
-  coordinator_.reset();
-  // A normal end: rank 0 told every worker so before its process ended. That
-  // message is read next; a rank 0 that dies after it is met by the silence.
-  if (control_within(kLastWordsSeconds)) return;
-  orphaned("rank 0 (the coordinator) is gone: its liveness connection closed");
-}
-
-bool ElasticWorker::control_within(double seconds) {
-  const auto since = std::chrono::steady_clock::now();
-  while (seconds_since(since) < seconds) {
-    int ready = 0;
-    MPI_Iprobe(0, static_cast<int>(runtime::Tag::control), world_, &ready, MPI_STATUS_IGNORE);
-    if (ready) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  if (coordinator_ && coordinator_->lost()) {
+    coordinator_.reset();
+    coordinator_gone_ = std::chrono::steady_clock::now();
   }
-  return false;
+  // A normal end: rank 0 sent `finish` before its process ended, and it is
+  // read within the second (next_decision); a death sends nothing more.
+  if (coordinator_gone_ && seconds_since(*coordinator_gone_) > kLastWordsSeconds)
+    orphaned(kCoordinatorGone);
 }
 
 void ElasticWorker::watch_for_abort() {

@@ -49,6 +49,7 @@
 // it joins at.
 #include <mpi.h>
 
+#include <chrono>
 #include <memory>
 #include <optional>
 
@@ -95,8 +96,6 @@ class ElasticWorker {
   void watch_for_abort();  // the vigil: throws StepAborted when told
   // The vigil: rank 0's liveness connection closed (see above).
   void check_coordinator();
-  // Whether a control message from rank 0 arrives within `seconds`.
-  bool control_within(double seconds);
   void recover(const runtime::AbortStep& abort);
   void take_in_joiners();
   // This rank's parts of the checkpoint `message` asks for (its `saves`),
@@ -123,6 +122,10 @@ class ElasticWorker {
   int job_rank_ = -1;
   bool link_tried_ = false;
   std::optional<runtime::LivenessLink> coordinator_;  // the liveness connection to rank 0
+  // When that connection closed: from then on only a `finish` already sent
+  // (a normal end) is read; anything else, or nothing within a second, is
+  // rank 0's death.
+  std::optional<std::chrono::steady_clock::time_point> coordinator_gone_;
 };
 
 }  // namespace parcae::elastic
